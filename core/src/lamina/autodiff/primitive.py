@@ -1,0 +1,131 @@
+"""The primitive contract: a forward on raw arrays plus its vector-Jacobian product.
+
+A primitive is a function decorated with `@primitive`. It receives raw backend
+arrays (NumPy or CuPy) for its tensor inputs, followed by its static parameters,
+and returns `(output, vjp)`:
+
+    @primitive
+    def multiply(x1, x2):
+        def vjp(g):
+            return (lambda: g * x2), (lambda: g * x1)
+        return x1 * x2, vjp
+
+`vjp(g)` returns one cotangent per tensor input: an array, None (no gradient),
+or a zero-argument callable, evaluated only when that input needs a gradient
+(so the gradient of data inputs is never computed). Cotangents may have the
+broadcast shape; the engine sums them back to the input's shape and casts them
+to its dtype. `vjp` itself may be None for non-differentiable operations.
+
+The tensor inputs are the leading parameters without a default value (`nin`
+overrides that). Python scalars stay Python scalars when a tensor is among the
+inputs, so NumPy's weak-scalar promotion applies (`float16 * 2.0` is float16).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from lamina.autodiff.graph import Node, recording
+from lamina.autodiff.tensor import Tensor
+from lamina.backend import asarray
+
+_SCALARS = (int, float, bool, complex)
+_DIFFERENTIABLE_KINDS = "fc"
+
+
+def _count_tensor_inputs(fn) -> int:
+    count = 0
+    for param in inspect.signature(fn).parameters.values():
+        if param.kind is not param.POSITIONAL_OR_KEYWORD or param.default is not param.empty:
+            break
+        count += 1
+    return count
+
+
+def _as_tensor(out, node, index):
+    if isinstance(out, np.generic):  # NumPy reductions return scalars, not 0-d arrays
+        out = np.asarray(out)
+    if node is not None and out.dtype.kind not in _DIFFERENTIABLE_KINDS:
+        node = None
+    return Tensor(out, node, index)
+
+
+def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False):
+    """Turn `fn(*arrays, *params) -> (out, vjp)` into a differentiable op on tensors.
+
+    Args:
+        nin: how many leading arguments are tensors (default: those without a
+            default value).
+        multiple_outputs: `fn` returns a tuple of outputs and `vjp` receives a
+            tuple of cotangents (zeros for outputs that received none).
+    """
+    if fn is None:
+        return functools.partial(primitive, nin=nin, multiple_outputs=multiple_outputs)
+    n_inputs = _count_tensor_inputs(fn) if nin is None else nin
+    names = list(inspect.signature(fn).parameters)[:n_inputs]
+    op_name = fn.__name__
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if len(args) < n_inputs:
+            args = args + tuple(kwargs.pop(name) for name in names[len(args) :] if name in kwargs)
+        arrays = list(args[:n_inputs])
+        record = recording.depth > 0
+        parents = [] if record else None
+        any_parent = False
+        has_array = False
+        for i, x in enumerate(arrays):
+            node = None
+            if isinstance(x, Tensor):
+                arrays[i] = x._value
+                node = x._node
+                has_array = True
+            elif x is None or type(x) in _SCALARS:
+                pass
+            else:
+                arrays[i] = asarray(x)
+                has_array = True
+            if record:
+                if node is not None:
+                    parents.append((node, x._index))
+                    any_parent = True
+                else:
+                    parents.append(None)
+        if not has_array:  # all Python scalars: Keras's default dtypes, not NumPy's
+            arrays = [x if x is None else asarray(x) for x in arrays]
+        try:
+            out, vjp = fn(*arrays, *args[n_inputs:], **kwargs)
+        except (ValueError, TypeError, IndexError) as err:
+            raise _explained(err, op_name, arrays) from err
+        node = None
+        if any_parent and vjp is not None:
+            outs = out if multiple_outputs else (out,)
+            meta = tuple((o.shape, o.dtype) for o in outs)
+            node = Node(vjp, tuple(parents), meta, op_name)
+        if multiple_outputs:
+            return tuple(_as_tensor(o, node, i) for i, o in enumerate(out))
+        return _as_tensor(out, node, 0)
+
+    op.forward = fn
+    op.nin = n_inputs
+    return op
+
+
+def _explained(err, op_name, arrays):
+    """Prefix an array library's error with the op and what it received."""
+    message = str(err)
+    if message.startswith(op_name):
+        return err
+    received = ", ".join(
+        f"shape={tuple(a.shape)} dtype={a.dtype}" if hasattr(a, "shape") else repr(a)
+        for a in arrays
+    )
+    return type(err)(f"{op_name}: {message}. Received inputs: [{received}].")
+
+
+def unwrap(x):
+    """The raw array inside a Tensor; other values are returned unchanged."""
+    return x._value if isinstance(x, Tensor) else x

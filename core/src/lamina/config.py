@@ -1,0 +1,22 @@
+"""lamina.config: global settings, as in `keras.config`."""
+
+from lamina.backend.config import (
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+from lamina.backend.device import get_device, set_device
+
+__all__ = [
+    "epsilon",
+    "floatx",
+    "get_device",
+    "image_data_format",
+    "set_device",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+]
