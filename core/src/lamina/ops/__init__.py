@@ -1,18 +1,27 @@
 """lamina.ops: the `keras.ops` namespace, differentiable through GradientTape.
 
+Each module holds one family of primitives; this namespace re-exports them all.
+
 Example:
     >>> from lamina import ops
     >>> ops.sum(ops.square(ops.arange(4.0)))
 """
 
 from lamina.ops import tensor_methods as _tensor_methods
-from lamina.ops.comparison import *  # noqa: F403
-from lamina.ops.contraction import *  # noqa: F403
-from lamina.ops.core import *  # noqa: F403
-from lamina.ops.elementwise_binary import *  # noqa: F403
-from lamina.ops.elementwise_unary import *  # noqa: F403
-from lamina.ops.indexing import *  # noqa: F403
-from lamina.ops.reduction import *  # noqa: F403
-from lamina.ops.shape import *  # noqa: F403
+from lamina.ops.bitwise import *
+from lamina.ops.comparison import *
+from lamina.ops.contraction import *
+from lamina.ops.control_flow import *
+from lamina.ops.core import *
+from lamina.ops.creation import *
+from lamina.ops.elementwise_binary import *
+from lamina.ops.elementwise_unary import *
+from lamina.ops.indexing import *
+from lamina.ops.linalg import *
+from lamina.ops.math import *
+from lamina.ops.nn import *
+from lamina.ops.reduction import *
+from lamina.ops.shape import *
+from lamina.ops.sorting import *
 
 _tensor_methods.bind()

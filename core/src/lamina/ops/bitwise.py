@@ -1,0 +1,3 @@
+"""bitwise ops."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""creation ops."""
+
+__all__ = []
