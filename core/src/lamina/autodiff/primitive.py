@@ -45,6 +45,18 @@ def _count_tensor_inputs(fn) -> int:
     return count
 
 
+def _record(vjp, inputs, out, multiple_outputs, op_name):
+    """A graph node for this call, or None when no input needs a gradient."""
+    parents = tuple(
+        (x._node, x._index) if isinstance(x, Tensor) and x._node is not None else None
+        for x in inputs
+    )
+    if not any(parents):
+        return None
+    outs = out if multiple_outputs else (out,)
+    return Node(vjp, parents, tuple((o.shape, o.dtype) for o in outs), op_name)
+
+
 def _as_tensor(out, node, index):
     if isinstance(out, np.generic):  # NumPy reductions return scalars, not 0-d arrays
         out = np.asarray(out)
@@ -72,28 +84,18 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
     def op(*args, **kwargs):
         if len(args) < n_inputs:
             args = args + tuple(kwargs.pop(name) for name in names[len(args) :] if name in kwargs)
-        arrays = list(args[:n_inputs])
-        record = recording.depth > 0
-        parents = [] if record else None
-        any_parent = False
+        inputs = args[:n_inputs]
+        arrays = []
         has_array = False
-        for i, x in enumerate(arrays):
-            node = None
+        for x in inputs:
             if isinstance(x, Tensor):
-                arrays[i] = x._value
-                node = x._node
+                arrays.append(x._value)
                 has_array = True
             elif x is None or type(x) in _SCALARS:
-                pass
+                arrays.append(x)
             else:
-                arrays[i] = asarray(x)
+                arrays.append(asarray(x))
                 has_array = True
-            if record:
-                if node is not None:
-                    parents.append((node, x._index))
-                    any_parent = True
-                else:
-                    parents.append(None)
         if not has_array:  # all Python scalars: Keras's default dtypes, not NumPy's
             arrays = [x if x is None else asarray(x) for x in arrays]
         try:
@@ -101,12 +103,12 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
         except (ValueError, TypeError, IndexError) as err:
             raise _explained(err, op_name, arrays) from err
         node = None
-        if any_parent and vjp is not None:
-            outs = out if multiple_outputs else (out,)
-            meta = tuple((o.shape, o.dtype) for o in outs)
-            node = Node(vjp, tuple(parents), meta, op_name)
+        if vjp is not None and recording.depth:
+            node = _record(vjp, inputs, out, multiple_outputs, op_name)
         if multiple_outputs:
             return tuple(_as_tensor(o, node, i) for i, o in enumerate(out))
+        if node is None and not isinstance(out, np.generic):
+            return Tensor(out)
         return _as_tensor(out, node, 0)
 
     op.forward = fn
