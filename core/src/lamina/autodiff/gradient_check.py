@@ -41,9 +41,15 @@ def check_gradients(fn, inputs, *, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     )
 
     def objective(arrays):
-        result = [o for o in _outputs(fn(*[Tensor(asarray(a)) for a in arrays]))
-                  if o.dtype.startswith("float")]
-        return sum(float(np.sum(to_numpy(o._value).astype(np.float64) * w)) for o, w in zip(result, weights))
+        result = [
+            o
+            for o in _outputs(fn(*[Tensor(asarray(a)) for a in arrays]))
+            if o.dtype.startswith("float")
+        ]
+        return sum(
+            float(np.sum(to_numpy(o._value).astype(np.float64) * w))
+            for o, w in zip(result, weights)
+        )
 
     for i, x in enumerate(inputs):
         x = np.asarray(x)

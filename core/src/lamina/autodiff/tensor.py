@@ -20,7 +20,7 @@ class Tensor:
         array([[2., 4.]], dtype=float32)
     """
 
-    __slots__ = ("_value", "_node", "_index", "_keras_mask", "__weakref__")
+    __slots__ = ("__weakref__", "_index", "_keras_mask", "_node", "_value")
     # NumPy must defer to Tensor's reflected operators (ndarray + Tensor -> Tensor).
     __array_ufunc__ = None
     __array_priority__ = 100

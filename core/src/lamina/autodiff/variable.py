@@ -31,14 +31,14 @@ class Variable(Tensor):
     """
 
     __slots__ = (
+        "_initializer",
+        "_trainable",
+        "aggregation",
+        "autocast",
+        "constraint",
         "name",
         "path",
-        "_trainable",
-        "constraint",
-        "autocast",
-        "aggregation",
         "synchronization",
-        "_initializer",
     )
 
     def __init__(
@@ -67,7 +67,9 @@ class Variable(Tensor):
             dtype = standardize_dtype(dtype)
             value = asarray(_raw(initializer(tuple(shape), dtype=dtype)), dtype=dtype)
         else:
-            value = asarray(_raw(initializer), dtype=None if dtype is None else standardize_dtype(dtype))
+            value = asarray(
+                _raw(initializer), dtype=None if dtype is None else standardize_dtype(dtype)
+            )
             if shape is not None and tuple(shape) != value.shape:
                 raise ValueError(
                     f"Variable '{name}': initial value has shape {value.shape}, "
@@ -140,7 +142,19 @@ class Variable(Tensor):
         )
 
     def __reduce__(self):
-        return (Variable, (self.numpy(), None, self.dtype, self._trainable, self.autocast, "none", "auto", self.name))
+        return (
+            Variable,
+            (
+                self.numpy(),
+                None,
+                self.dtype,
+                self._trainable,
+                self.autocast,
+                "none",
+                "auto",
+                self.name,
+            ),
+        )
 
 
 def _raw(value):

@@ -25,6 +25,7 @@ from lamina.backend.device import (
     DeviceUnavailableError,
     device,
     get_device,
+    is_gpu_available,
     parse_device,
     set_device,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "image_data_format",
     "is_array",
     "is_float_dtype",
+    "is_gpu_available",
     "kernels_for",
     "namespace",
     "parse_device",

@@ -67,7 +67,6 @@ def standardize_data_format(data_format: str | None) -> str:
     value = str(data_format).lower()
     if value not in _DATA_FORMATS:
         raise ValueError(
-            "data_format: expected 'channels_last' or 'channels_first', "
-            f"received {data_format!r}."
+            f"data_format: expected 'channels_last' or 'channels_first', received {data_format!r}."
         )
     return value

@@ -27,7 +27,7 @@ class Device:
         xp: the array module that makes arrays here (`numpy` or `cupy`).
     """
 
-    __slots__ = ("kind", "index", "_xp")
+    __slots__ = ("_xp", "index", "kind")
 
     def __init__(self, kind: str, index: int = 0):
         self.kind = kind
@@ -83,6 +83,15 @@ def _import_cupy():
     return cupy
 
 
+def is_gpu_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA GPU."""
+    try:
+        _import_cupy()
+    except DeviceUnavailableError:
+        return False
+    return True
+
+
 _CPU = Device("cpu")
 
 
@@ -96,9 +105,7 @@ def parse_device(spec: str | Device) -> Device:
         return _CPU
     if kind in ("gpu", "cuda") and (index == "" or index.isdigit()):
         return Device("gpu", int(index or 0))
-    raise ValueError(
-        f"lamina: unknown device {spec!r}; expected 'cpu' or 'gpu:N' (e.g. 'gpu:0')."
-    )
+    raise ValueError(f"lamina: unknown device {spec!r}; expected 'cpu' or 'gpu:N' (e.g. 'gpu:0').")
 
 
 class _DeviceState(threading.local):
@@ -119,7 +126,7 @@ def set_device(spec: str | Device) -> None:
     global _default
     device = parse_device(spec)
     if device.kind == "gpu":
-        device.xp  # fail here, with the reason, rather than at the first op
+        _import_cupy()  # fail here, with the reason, rather than at the first op
     _default = device
 
 
