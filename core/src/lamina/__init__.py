@@ -4,9 +4,20 @@ Example:
     >>> import lamina as keras
 """
 
+from lamina import backend, config, ops, random, utils
 from lamina.__about__ import __version__
-from lamina import backend, config, ops
 from lamina.autodiff import GradientTape, Tensor, Variable
 from lamina.backend import device
 
-__all__ = ["GradientTape", "Tensor", "Variable", "__version__", "backend", "config", "device", "ops"]
+__all__ = [
+    "GradientTape",
+    "Tensor",
+    "Variable",
+    "__version__",
+    "backend",
+    "config",
+    "device",
+    "ops",
+    "random",
+    "utils",
+]

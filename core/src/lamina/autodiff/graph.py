@@ -23,7 +23,7 @@ class Node:
             and to cast/reduce incoming ones).
     """
 
-    __slots__ = ("vjp", "parents", "out_meta", "name", "__weakref__")
+    __slots__ = ("__weakref__", "name", "out_meta", "parents", "vjp")
 
     def __init__(self, vjp, parents, out_meta, name=""):
         self.vjp = vjp

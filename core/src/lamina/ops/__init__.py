@@ -25,3 +25,8 @@ from lamina.ops.shape import *
 from lamina.ops.sorting import *
 
 _tensor_methods.bind()
+
+from lamina.plugins import module_getattr as _module_getattr
+
+# Ops contributed by plugins (`lamina.ops.conv` from lamina-layers-conv) resolve here.
+__getattr__ = _module_getattr("ops", __name__)
