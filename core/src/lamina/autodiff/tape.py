@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import threading
+import weakref
 
 from lamina.autodiff import backprop
 from lamina.autodiff.graph import leaf_node, recording
@@ -39,6 +41,20 @@ def _pack_like(structure, leaves):
     return next(leaves)
 
 
+class _LiveTapes(threading.local):
+    """Tapes of this thread that may still differentiate the recorded graph.
+
+    Nested or overlapping tapes share one graph, so a non-persistent tape frees
+    the graph after its gradient only when no other live tape may still need it.
+    """
+
+    def __init__(self) -> None:
+        self.tapes = weakref.WeakSet()
+
+
+_live = _LiveTapes()
+
+
 class GradientTape:
     """Record operations for automatic differentiation, like `tf.GradientTape`.
 
@@ -58,6 +74,7 @@ class GradientTape:
         self._persistent = persistent
         self._watch_accessed = watch_accessed_variables
         self._watched: set = set()
+        self._watched_variables: dict = {}  # id -> Variable watched explicitly
         self._recording = False
         self._used = False
 
@@ -73,6 +90,8 @@ class GradientTape:
             raise ValueError("GradientTape: this tape is already recording.")
         self._recording = True
         recording.depth += 1
+        if not self._used:
+            _live.tapes.add(self)
 
     def _pop(self) -> None:
         if self._recording:
@@ -92,6 +111,8 @@ class GradientTape:
                 item._node = leaf_node(item._value)
                 item._index = 0
             self._watched.add(item._node)
+            if hasattr(item, "assign"):  # a Variable
+                self._watched_variables[id(item)] = item
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -107,15 +128,19 @@ class GradientTape:
     def reset(self) -> None:
         """Forget what was watched on this tape."""
         self._watched.clear()
+        self._watched_variables.clear()
 
     def watched_variables(self) -> tuple:
-        return tuple(self._watched)
+        """The variables watched explicitly with `watch` (trainable ones are implicit)."""
+        return tuple(self._watched_variables.values())
 
     def _node_of(self, source):
         node = getattr(source, "_node", None)
         if node is None:
             return None
         if node in self._watched:
+            return node
+        if node.name != "leaf":  # an intermediate result recorded from watched inputs
             return node
         if self._watch_accessed and getattr(source, "trainable", False):
             return node
@@ -145,6 +170,10 @@ class GradientTape:
                 "tape. Create the tape with persistent=True to call it several times."
             )
         self._used = True
+        free_graph = False
+        if not self._persistent:
+            _live.tapes.discard(self)
+            free_graph = not _live.tapes
         unconnected = UnconnectedGradients(unconnected_gradients)
         targets = _flatten(target)
         out_grads = (
@@ -160,11 +189,7 @@ class GradientTape:
         source_list = _flatten(sources)
         source_nodes = [self._node_of(s) for s in source_list]
         wanted = {n for n in source_nodes if n is not None}
-        grads = (
-            backprop.backward(seeds, wanted, free_graph=not self._persistent)
-            if seeds and wanted
-            else {}
-        )
+        grads = backprop.backward(seeds, wanted, free_graph=free_graph) if seeds and wanted else {}
         results = []
         for src, node in zip(source_list, source_nodes):
             slots = grads.get(node) if node is not None else None
@@ -177,32 +202,52 @@ class GradientTape:
             results.append(None if g is None else Tensor(g))
         return _pack_like(sources, iter(results))
 
-    def jacobian(self, target, sources):
-        """Full Jacobian of `target` with respect to `sources` (one backward pass per element)."""
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
+        """Full Jacobian of `target` with respect to `sources`, shape `target.shape + source.shape`.
+
+        Runs one backward pass per element of `target` (the tape must be persistent).
+        `parallel_iterations` and `experimental_use_pfor` are accepted for
+        compatibility and ignored.
+        """
         if not self._persistent:
             raise RuntimeError("GradientTape.jacobian needs a persistent tape.")
+        unconnected = UnconnectedGradients(unconnected_gradients)
         value = target._value
         xp = namespace(value)
         flat_sources = _flatten(sources)
         rows = [[] for _ in flat_sources]
+        connected = [False] * len(flat_sources)
         for i in range(value.size):
             seed = xp.zeros(value.size, value.dtype)
             seed[i] = 1
-            grads = self.gradient(
-                target,
-                flat_sources,
-                output_gradients=seed.reshape(value.shape),
-                unconnected_gradients="zero",
-            )
-            for row, g in zip(rows, grads):
-                row.append(g._value)
-        jacobians = [
-            Tensor(xp.stack(row).reshape(value.shape + src.shape))
-            for row, src in zip(rows, flat_sources)
-        ]
+            grads = self.gradient(target, flat_sources, output_gradients=seed.reshape(value.shape))
+            for k, (row, g, src) in enumerate(zip(rows, grads, flat_sources)):
+                if g is not None:
+                    connected[k] = True
+                    row.append(g._value)
+                else:
+                    row.append(namespace(src._value).zeros_like(src._value))
+        jacobians = []
+        for row, src, hit in zip(rows, flat_sources, connected):
+            if not hit and unconnected is UnconnectedGradients.NONE:
+                jacobians.append(None)
+            elif row:
+                jacobians.append(Tensor(xp.stack(row).reshape(value.shape + src.shape)))
+            else:  # an empty target
+                jacobians.append(Tensor(xp.zeros(value.shape + src.shape, src._value.dtype)))
         return _pack_like(sources, iter(jacobians))
 
 
 def _raw(value, like):
-    array = value._value if isinstance(value, Tensor) else namespace(like).asarray(value)
+    xp = namespace(like)
+    array = value._value if isinstance(value, Tensor) else xp.asarray(value)
+    if array.shape != like.shape:  # a scalar (or broadcastable) output gradient
+        array = xp.broadcast_to(array, like.shape)
     return array.astype(like.dtype, copy=False)

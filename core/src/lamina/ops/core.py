@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff import Tensor, primitive
-from lamina.backend import asarray, standardize_dtype, to_numpy
+from lamina.backend import asarray, namespace, standardize_dtype, to_numpy
 
 __all__ = [
     "cast",
@@ -13,7 +13,10 @@ __all__ = [
     "convert_to_tensor",
     "dtype",
     "is_tensor",
+    "logdet",
+    "saturate_cast",
     "shape",
+    "slogdet",
     "stop_gradient",
 ]
 
@@ -60,7 +63,7 @@ def dtype(x) -> str:
     return standardize_dtype(x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype)
 
 
-@primitive
+@primitive(nin=1)
 def cast(x, dtype):
     """Cast `x` to `dtype`; the gradient is cast back to the input dtype."""
     target = standardize_dtype(dtype)
@@ -77,3 +80,57 @@ def cast(x, dtype):
 def stop_gradient(variable):
     """Return the value unchanged, blocking gradients through it."""
     return variable, None
+
+
+def _limits(dtype):
+    if dtype.kind == "b":
+        return 0, 1
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+    else:
+        info = np.finfo(dtype)
+    return info.min, info.max
+
+
+@primitive(nin=1)
+def saturate_cast(x, dtype):
+    """Cast `x` to `dtype`, clipping to the target's range first (no wrap-around).
+
+    NaN becomes 0 when casting to an integer type. The gradient passes where
+    `x` was inside the range.
+
+    Args:
+        x: tensor.
+        dtype: the target dtype.
+
+    Example:
+        >>> ops.saturate_cast(ops.convert_to_tensor([-1.0, 300.0]), "uint8").numpy()
+        array([  0, 255], dtype=uint8)
+    """
+    target = np.dtype(standardize_dtype(dtype))
+    source = x.dtype
+    in_min, in_max = _limits(source)
+    out_min, out_max = _limits(target)
+    # The bounds must be representable in the input dtype; nudge them inwards
+    # when rounding there would overshoot the target's range.
+    lo = np.asarray(max(in_min, out_min)).astype(source)
+    if lo.item() < out_min:  # Python's int/float comparison is exact
+        lo = np.nextafter(lo, 0, dtype=source)
+    hi = np.asarray(min(in_max, out_max)).astype(source)
+    if hi.item() > out_max:
+        hi = np.nextafter(hi, 0, dtype=source)
+    xp = namespace(x)
+    clipped = xp.clip(x, lo.item(), hi.item()) if source.kind != "b" else x
+    if source.kind in "fc" and target.kind in "iub":
+        clipped = xp.where(xp.isnan(clipped), 0, clipped)
+    out = clipped.astype(target)
+
+    def vjp(g):
+        if source.kind not in "fc" or target.kind not in "fc":
+            return None
+        return g * ((x >= lo.item()) & (x <= hi.item()))
+
+    return out, vjp
+
+
+from lamina.ops.linalg import logdet, slogdet  # noqa: E402 - keras.ops top-level names
