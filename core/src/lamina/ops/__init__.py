@@ -14,15 +14,27 @@ from lamina.ops.contraction import *
 from lamina.ops.control_flow import *
 from lamina.ops.core import *
 from lamina.ops.creation import *
+from lamina.ops.cumulative import *
+from lamina.ops.diagonals import *
+from lamina.ops.einops import *
 from lamina.ops.elementwise_binary import *
 from lamina.ops.elementwise_unary import *
 from lamina.ops.indexing import *
+from lamina.ops.joining import *
 from lamina.ops.linalg import *
 from lamina.ops.math import *
 from lamina.ops.nn import *
+from lamina.ops.order_stats import *
+from lamina.ops.padding import *
 from lamina.ops.reduction import *
+from lamina.ops.reduction_nan import *
+from lamina.ops.scattering import *
+from lamina.ops.searching import *
+from lamina.ops.sequences import *
 from lamina.ops.shape import *
 from lamina.ops.sorting import *
+from lamina.ops.splitting import *
+from lamina.ops.windows import *
 
 _tensor_methods.bind()
 
