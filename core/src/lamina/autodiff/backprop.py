@@ -82,7 +82,7 @@ def backward(seeds, wanted, free_graph):
             results[node] = slots
         if slots is None or node.vjp is None:
             continue
-        if len(slots) == 1:
+        if not node.multiple_outputs:
             cotangent = slots[0]
         else:
             cotangent = tuple(

@@ -23,9 +23,10 @@ class Node:
             and to cast/reduce incoming ones).
     """
 
-    __slots__ = ("__weakref__", "name", "out_meta", "parents", "vjp")
+    __slots__ = ("__weakref__", "multiple_outputs", "name", "out_meta", "parents", "vjp")
 
-    def __init__(self, vjp, parents, out_meta, name=""):
+    def __init__(self, vjp, parents, out_meta, name="", multiple_outputs=False):
+        self.multiple_outputs = multiple_outputs
         self.vjp = vjp
         self.parents = parents
         self.out_meta = out_meta

@@ -54,7 +54,8 @@ def _record(vjp, inputs, out, multiple_outputs, op_name):
     if not any(parents):
         return None
     outs = out if multiple_outputs else (out,)
-    return Node(vjp, parents, tuple((o.shape, o.dtype) for o in outs), op_name)
+    meta = tuple((o.shape, o.dtype) for o in outs)
+    return Node(vjp, parents, meta, op_name, multiple_outputs)
 
 
 def _as_tensor(out, node, index):

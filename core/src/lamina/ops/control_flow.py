@@ -612,7 +612,7 @@ def custom_gradient(f):
             )
 
         meta = tuple((o._value.shape, o._value.dtype) for o in out_leaves)
-        node = Node(vjp, parents, meta, "custom_gradient")
+        node = Node(vjp, parents, meta, "custom_gradient", multiple_outputs=not single_output)
         results = [
             Tensor(o._value, node if o._value.dtype.kind in "fc" else None, i)
             for i, o in enumerate(out_leaves)

@@ -175,8 +175,6 @@ def _meshgrid_forward(*args):
         axes[0], axes[1] = 1, 0
 
     def vjp(gs):
-        if not isinstance(gs, tuple):  # the engine passes a lone output's cotangent bare
-            gs = (gs,)
         grads = []
         for g, axis in zip(gs, axes):
             others = tuple(a for a in range(n) if a != axis)

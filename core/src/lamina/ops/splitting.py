@@ -48,8 +48,6 @@ def _split(x, indices_or_sections, axis, equal, squeeze, name):
         pieces = [p.reshape(p.shape[:axis] + p.shape[axis + 1 :]) for p in pieces]
 
     def vjp(gs):
-        if not isinstance(gs, tuple):  # the engine passes a lone output's cotangent bare
-            gs = (gs,)
         if squeeze:
             return xp.stack(gs, axis=axis)
         return xp.concatenate(gs, axis=axis)
