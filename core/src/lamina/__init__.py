@@ -4,7 +4,7 @@ Example:
     >>> import lamina as keras
 """
 
-from lamina import backend, config, ops, random, utils
+from lamina import backend, config, datasets, ops, random, utils
 from lamina.__about__ import __version__
 from lamina.autodiff import GradientTape, Tensor, Variable
 from lamina.backend import device
@@ -16,6 +16,7 @@ __all__ = [
     "__version__",
     "backend",
     "config",
+    "datasets",
     "device",
     "ops",
     "random",
