@@ -126,7 +126,13 @@ def _explained(err, op_name, arrays):
         f"shape={tuple(a.shape)} dtype={a.dtype}" if hasattr(a, "shape") else repr(a)
         for a in arrays
     )
-    return type(err)(f"{op_name}: {message}. Received inputs: [{received}].")
+    text = f"{op_name}: {message}. Received inputs: [{received}]."
+    try:
+        return type(err)(text)
+    except TypeError:  # subclasses such as NumPy's UFuncTypeError take other arguments
+        return next(base for base in (IndexError, ValueError, TypeError) if isinstance(err, base))(
+            text
+        )
 
 
 def unwrap(x):

@@ -18,6 +18,11 @@ from lamina.ops.cumulative import *
 from lamina.ops.diagonals import *
 from lamina.ops.einops import *
 from lamina.ops.elementwise_binary import *
+from lamina.ops.elementwise_binary_math import *
+from lamina.ops.elementwise_complex import *
+from lamina.ops.elementwise_extrema import *
+from lamina.ops.elementwise_special import *
+from lamina.ops.elementwise_trig import *
 from lamina.ops.elementwise_unary import *
 from lamina.ops.indexing import *
 from lamina.ops.joining import *

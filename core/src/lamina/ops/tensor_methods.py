@@ -1,8 +1,15 @@
 """Python operators and a few methods on `Tensor`, defined by the ops they call."""
 
 from lamina.autodiff import Tensor
-from lamina.ops import comparison, contraction, core, elementwise_binary, elementwise_unary
-from lamina.ops import indexing, shape
+from lamina.ops import (
+    comparison,
+    contraction,
+    core,
+    elementwise_binary,
+    elementwise_unary,
+    indexing,
+    shape,
+)
 
 
 def _reflected(op):
@@ -50,14 +57,15 @@ def bind() -> None:
         "__gt__": comparison.greater,
         "__ge__": comparison.greater_equal,
         "__and__": _bitwise_or_logical(comparison.logical_and, "bitwise_and"),
-        "__rand__": _reflected(_bitwise_or_logical(comparison.logical_and, "bitwise_and")),
+        # and/or/xor commute, so the reflected forms need not swap (and `6 & t` has no dtype).
+        "__rand__": _bitwise_or_logical(comparison.logical_and, "bitwise_and"),
         "__or__": _bitwise_or_logical(comparison.logical_or, "bitwise_or"),
-        "__ror__": _reflected(_bitwise_or_logical(comparison.logical_or, "bitwise_or")),
+        "__ror__": _bitwise_or_logical(comparison.logical_or, "bitwise_or"),
         "__xor__": _bitwise_or_logical(comparison.logical_xor, "bitwise_xor"),
-        "__rxor__": _reflected(_bitwise_or_logical(comparison.logical_xor, "bitwise_xor")),
-        "__invert__": lambda self: comparison.logical_not(self)
-        if self.dtype == "bool"
-        else _ops().bitwise_invert(self),
+        "__rxor__": _bitwise_or_logical(comparison.logical_xor, "bitwise_xor"),
+        "__invert__": lambda self: (
+            comparison.logical_not(self) if self.dtype == "bool" else _ops().bitwise_invert(self)
+        ),
         "__getitem__": indexing.get_item,
         "T": property(lambda self: shape.transpose(self)),
         "astype": lambda self, dtype: core.cast(self, dtype),
