@@ -1,5 +1,6 @@
-import lamina
 import pytest
+
+import lamina
 from lamina import config
 
 

@@ -1,9 +1,10 @@
 import subprocess
 import sys
 
-import lamina
 import numpy as np
 import pytest
+
+import lamina
 from lamina import backend, ops
 from lamina.backend import Device, DeviceUnavailableError, parse_device
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import jax
 import keras
+import numpy as np
 
 import lamina
 from lamina import ops
@@ -32,7 +31,11 @@ def keras_forward_and_vjp(keras_fn, inputs, cotangents_seed=0):
     weights = [rng.standard_normal(np.shape(o)).astype(np.asarray(o).dtype) for o in out_list]
     cot = type(outs)(weights) if isinstance(outs, (tuple, list)) else weights[0]
     grads = pullback(cot) if float_idx else ()
-    return [np.asarray(o) for o in out_list], weights, {i: np.asarray(g) for i, g in zip(float_idx, grads)}
+    return (
+        [np.asarray(o) for o in out_list],
+        weights,
+        {i: np.asarray(g) for i, g in zip(float_idx, grads)},
+    )
 
 
 def assert_parity(lamina_fn, keras_fn, inputs, *, rtol=1e-5, atol=1e-6, grads=True):

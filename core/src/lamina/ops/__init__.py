@@ -16,6 +16,7 @@ from lamina.ops.core import *
 from lamina.ops.creation import *
 from lamina.ops.cumulative import *
 from lamina.ops.diagonals import *
+from lamina.ops.differences import *
 from lamina.ops.einops import *
 from lamina.ops.elementwise_binary import *
 from lamina.ops.elementwise_binary_math import *
@@ -39,10 +40,12 @@ from lamina.ops.sequences import *
 from lamina.ops.shape import *
 from lamina.ops.sorting import *
 from lamina.ops.splitting import *
+from lamina.ops.views import *
 from lamina.ops.windows import *
 
 _tensor_methods.bind()
 
+from lamina.ops import numpy  # the `keras.ops.numpy` namespace
 from lamina.plugins import module_getattr as _module_getattr
 
 # Ops contributed by plugins (`lamina.ops.conv` from lamina-layers-conv) resolve here.
