@@ -47,15 +47,22 @@ def _count_tensor_inputs(fn) -> int:
 
 def _record(vjp, inputs, out, multiple_outputs, op_name):
     """A graph node for this call, or None when no input needs a gradient."""
-    parents = tuple(
-        (x._node, x._index) if isinstance(x, Tensor) and x._node is not None else None
-        for x in inputs
-    )
-    if not any(parents):
+    parents = []
+    connected = False
+    for x in inputs:
+        node = x._node if isinstance(x, Tensor) else None
+        if node is None:
+            parents.append(None)
+        else:
+            parents.append((node, x._index))
+            connected = True
+    if not connected:
         return None
-    outs = out if multiple_outputs else (out,)
-    meta = tuple((o.shape, o.dtype) for o in outs)
-    return Node(vjp, parents, meta, op_name, multiple_outputs)
+    if multiple_outputs:
+        meta = tuple((o.shape, o.dtype) for o in out)
+    else:
+        meta = ((out.shape, out.dtype),)
+    return Node(vjp, tuple(parents), meta, op_name, multiple_outputs)
 
 
 def _as_tensor(out, node, index):

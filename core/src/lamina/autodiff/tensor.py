@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.backend import to_numpy
+from lamina.backend.arrays import dtype_name, to_numpy
 
 
 class Tensor:
@@ -42,7 +42,7 @@ class Tensor:
 
     @property
     def dtype(self) -> str:
-        return self._value.dtype.name
+        return dtype_name(self._value.dtype)
 
     @property
     def ndim(self) -> int:

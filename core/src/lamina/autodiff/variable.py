@@ -102,11 +102,14 @@ class Variable(Tensor):
         return Tensor(self._value, self._node, 0)
 
     def _checked(self, value, method):
-        array = asarray(_raw(value), dtype=self._value.dtype)
-        if array.shape != self._value.shape:
+        current = self._value
+        array = _raw(value)
+        if type(array) is not type(current) or array.dtype != current.dtype:
+            array = asarray(array, dtype=current.dtype)
+        if array.shape != current.shape:
             raise ValueError(
                 f"Variable '{self.path}'.{method}: expected a value of shape "
-                f"{self._value.shape}, received shape {array.shape}."
+                f"{current.shape}, received shape {array.shape}."
             )
         return array
 

@@ -69,8 +69,21 @@ def to_numpy(array) -> np.ndarray:
     return np.asarray(array)
 
 
+_DTYPE_NAMES: dict = {}  # np.dtype -> name; `np.dtype.name` is computed in Python, slowly
+
+
+def dtype_name(dtype: np.dtype) -> str:
+    """The name of an array's dtype (`"float32"`), cached."""
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = dtype.name
+    return name
+
+
 def standardize_dtype(dtype) -> str:
     """Return the Keras name of a dtype: `np.float32`, `"float"` -> `"float32"`."""
+    if isinstance(dtype, np.dtype):
+        return dtype_name(dtype)
     if dtype is None:
         return config.floatx()
     if isinstance(dtype, str):
