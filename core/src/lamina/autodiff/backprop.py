@@ -5,7 +5,7 @@ from __future__ import annotations
 from lamina.backend import namespace
 
 
-def _sum_to_shape(g, shape):
+def sum_to_shape(g, shape):
     """Sum a broadcast cotangent back to `shape`."""
     if g.shape == shape:
         return g
@@ -21,7 +21,7 @@ def _sum_to_shape(g, shape):
 def _fit(g, meta):
     shape, dtype = meta
     if g.shape != shape:
-        g = _sum_to_shape(g, shape)
+        g = sum_to_shape(g, shape)
     if g.dtype != dtype:
         g = g.astype(dtype)
     return g

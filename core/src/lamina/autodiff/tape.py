@@ -9,6 +9,7 @@ import weakref
 
 from lamina.autodiff import backprop
 from lamina.autodiff.graph import leaf_node, recording
+from lamina.autodiff.nest import flatten, pack_like
 from lamina.autodiff.tensor import Tensor
 from lamina.backend import namespace
 
@@ -18,27 +19,6 @@ class UnconnectedGradients(str, enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
-
-
-def _flatten(structure):
-    if isinstance(structure, dict):
-        return [leaf for key in sorted(structure) for leaf in _flatten(structure[key])]
-    if isinstance(structure, (list, tuple)):
-        return [leaf for item in structure for leaf in _flatten(item)]
-    return [structure]
-
-
-def _pack_like(structure, leaves):
-    """Rebuild `structure` with the items of the iterator `leaves`."""
-    if isinstance(structure, dict):
-        packed = {key: _pack_like(structure[key], leaves) for key in sorted(structure)}
-        return type(structure)((key, packed[key]) for key in structure)
-    if isinstance(structure, (list, tuple)):
-        items = [_pack_like(item, leaves) for item in structure]
-        if hasattr(structure, "_fields"):  # namedtuple
-            return type(structure)(*items)
-        return type(structure)(items)
-    return next(leaves)
 
 
 class _LiveTapes(threading.local):
@@ -100,7 +80,7 @@ class GradientTape:
 
     def watch(self, tensor) -> None:
         """Ensure `tensor` (or a nested structure of tensors) is traced by this tape."""
-        for item in _flatten(tensor):
+        for item in flatten(tensor):
             if not isinstance(item, Tensor):
                 raise TypeError(
                     "GradientTape.watch: expected a lamina Tensor or Variable, "
@@ -175,10 +155,8 @@ class GradientTape:
             _live.tapes.discard(self)
             free_graph = not _live.tapes
         unconnected = UnconnectedGradients(unconnected_gradients)
-        targets = _flatten(target)
-        out_grads = (
-            [None] * len(targets) if output_gradients is None else _flatten(output_gradients)
-        )
+        targets = flatten(target)
+        out_grads = [None] * len(targets) if output_gradients is None else flatten(output_gradients)
         seeds = []
         for t, og in zip(targets, out_grads):
             if not isinstance(t, Tensor) or t._node is None:
@@ -186,7 +164,7 @@ class GradientTape:
             value = t._value
             g = namespace(value).ones_like(value) if og is None else _raw(og, value)
             seeds.append((t._node, t._index, g))
-        source_list = _flatten(sources)
+        source_list = flatten(sources)
         source_nodes = [self._node_of(s) for s in source_list]
         wanted = {n for n in source_nodes if n is not None}
         grads = backprop.backward(seeds, wanted, free_graph=free_graph) if seeds and wanted else {}
@@ -200,7 +178,7 @@ class GradientTape:
                 value = src._value
                 g = namespace(value).zeros_like(value)
             results.append(None if g is None else Tensor(g))
-        return _pack_like(sources, iter(results))
+        return pack_like(sources, iter(results))
 
     def jacobian(
         self,
@@ -221,7 +199,7 @@ class GradientTape:
         unconnected = UnconnectedGradients(unconnected_gradients)
         value = target._value
         xp = namespace(value)
-        flat_sources = _flatten(sources)
+        flat_sources = flatten(sources)
         rows = [[] for _ in flat_sources]
         connected = [False] * len(flat_sources)
         for i in range(value.size):
@@ -242,7 +220,7 @@ class GradientTape:
                 jacobians.append(Tensor(xp.stack(row).reshape(value.shape + src.shape)))
             else:  # an empty target
                 jacobians.append(Tensor(xp.zeros(value.shape + src.shape, src._value.dtype)))
-        return _pack_like(sources, iter(jacobians))
+        return pack_like(sources, iter(jacobians))
 
 
 def _raw(value, like):

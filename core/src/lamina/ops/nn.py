@@ -16,7 +16,7 @@ import math
 from lamina.autodiff import primitive
 from lamina.backend import floatx, standardize_data_format, standardize_dtype
 from lamina.ops._dtypes import as_float, xp_of
-from lamina.ops.contraction import fold, unfold
+from lamina.ops.folding import fold, unfold
 from lamina.ops.nn_activations import (
     celu,
     elu,

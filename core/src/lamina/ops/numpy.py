@@ -36,11 +36,8 @@ from lamina.ops.comparison import (
     not_equal,
 )
 from lamina.ops.contraction import (
-    corrcoef,
-    correlate,
     cross,
     dot,
-    einsum,
     inner,
     kron,
     matmul,
@@ -48,8 +45,8 @@ from lamina.ops.contraction import (
     tensordot,
     vdot,
 )
-from lamina.ops.control_flow import (
-    vectorize,
+from lamina.ops.contraction_einsum import (
+    einsum,
 )
 from lamina.ops.core import (
     slogdet,
@@ -195,6 +192,9 @@ from lamina.ops.order_stats import (
 from lamina.ops.padding import (
     pad,
 )
+from lamina.ops.pairwise import (
+    corrcoef,
+)
 from lamina.ops.reduction import (
     all,
     amax,
@@ -223,6 +223,9 @@ from lamina.ops.reduction_nan import (
     nanstd,
     nansum,
     nanvar,
+)
+from lamina.ops.scans import (
+    vectorize,
 )
 from lamina.ops.searching import (
     bincount,
@@ -258,6 +261,9 @@ from lamina.ops.shape import (
     swapaxes,
     tile,
     transpose,
+)
+from lamina.ops.signal import (
+    correlate,
 )
 from lamina.ops.sorting import (
     argpartition,
