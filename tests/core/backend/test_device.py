@@ -95,3 +95,19 @@ def test_ops_and_gradients_run_on_gpu():
         @ (np.exp(np.arange(6.0).reshape(2, 3) @ np.ones((3, 2)) / 10) / 10),
         rtol=1e-5,
     )
+
+
+@pytest.mark.gpu
+def test_convert_to_tensor_moves_between_devices_differentiably():
+    import cupy
+
+    x = lamina.Variable(np.arange(3.0, dtype="float32"))
+    with lamina.GradientTape() as tape:
+        with lamina.device("gpu:0"):
+            on_gpu = ops.convert_to_tensor(x)
+            assert isinstance(on_gpu.value, cupy.ndarray)
+            y = ops.sum(on_gpu * on_gpu)
+    grad = tape.gradient(y, x)
+    assert type(grad.value) is np.ndarray
+    np.testing.assert_allclose(grad.numpy(), 2 * np.arange(3.0), rtol=1e-6)
+    assert type(ops.convert_to_tensor(on_gpu).value) is np.ndarray

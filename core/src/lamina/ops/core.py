@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff import Tensor, primitive
-from lamina.backend import asarray, namespace, standardize_dtype, to_numpy
+from lamina.backend import asarray, get_device, namespace, standardize_dtype, to_numpy
 
 __all__ = [
     "cast",
@@ -25,8 +25,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
     """Convert array-like `x` to a Tensor on the current device.
 
     Python floats become floatx and Python ints int32, as in Keras; NumPy arrays
-    keep their dtype unless `dtype` is given. A Tensor of the right dtype is
-    returned as is.
+    keep their dtype unless `dtype` is given. A Tensor on another device is copied
+    here (differentiably); one of the right dtype and device is returned as is.
 
     Example:
         >>> lamina.ops.convert_to_tensor([1, 2]).dtype
@@ -35,10 +35,23 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
     if sparse or ragged:
         raise ValueError("convert_to_tensor: lamina has no sparse or ragged tensors.")
     if isinstance(x, Tensor):
+        if namespace(x._value) is not get_device().xp:
+            x = _to_current_device(x)
         if dtype is None or x.dtype == standardize_dtype(dtype):
             return x if type(x) is Tensor else x.value
         return cast(x, dtype)
     return Tensor(asarray(x, dtype=None if dtype is None else standardize_dtype(dtype)))
+
+
+@primitive
+def _to_current_device(x):
+    """Copy `x` to the current device; the gradient goes back to where `x` was."""
+    source = namespace(x)
+
+    def vjp(g):
+        return source.asarray(to_numpy(g)) if source is np else source.asarray(g)
+
+    return asarray(x), vjp
 
 
 def convert_to_numpy(x) -> np.ndarray:
