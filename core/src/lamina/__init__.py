@@ -4,7 +4,7 @@ Example:
     >>> import lamina as keras
 """
 
-from lamina import backend, config, datasets, ops, random, utils
+from lamina import backend, config, datasets, layers, ops, optimizers, plugins, random, utils
 from lamina.__about__ import __version__
 from lamina.autodiff import GradientTape, Tensor, Variable
 from lamina.backend import device
@@ -18,7 +18,10 @@ __all__ = [
     "config",
     "datasets",
     "device",
+    "layers",
     "ops",
+    "optimizers",
+    "plugins",
     "random",
     "utils",
 ]

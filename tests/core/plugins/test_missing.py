@@ -1,5 +1,8 @@
 """What users see for names whose plugin is missing, refused, disabled, or unknown."""
 
+import subprocess
+import sys
+
 import pytest
 
 import lamina
@@ -162,3 +165,15 @@ def test_optimizers_get_accepts_names_configs_and_instances(installed, kit):
         get(3)
     with pytest.raises(ValueError, match="needs a 'class_name' string"):
         get({"config": {}})
+
+
+def test_namespaces_are_reachable_from_a_plain_import_lamina():
+    code = (
+        "import lamina\n"
+        "try:\n"
+        "    lamina.layers.Conv2D\n"
+        "except ImportError as err:\n"
+        "    print(err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install lamina-layers-conv" in out.stdout
