@@ -2,26 +2,69 @@
 
 Example:
     >>> import lamina as keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
 """
 
-from lamina import backend, config, datasets, layers, ops, optimizers, plugins, random, utils
+from lamina import (
+    activations,
+    backend,
+    config,
+    constraints,
+    datasets,
+    dtype_policies,
+    initializers,
+    layers,
+    models,
+    ops,
+    optimizers,
+    plugins,
+    random,
+    regularizers,
+    saving,
+    utils,
+)
 from lamina.__about__ import __version__
 from lamina.autodiff import GradientTape, Tensor, Variable
 from lamina.backend import device
+from lamina.constraints import Constraint
+from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
+from lamina.initializers import Initializer
+from lamina.layers import Input, InputSpec, Layer
+from lamina.layers.symbolic import KerasTensor
+from lamina.models import Model, Sequential
+from lamina.regularizers import Regularizer
 
 __all__ = [
+    "Constraint",
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "GradientTape",
+    "Initializer",
+    "Input",
+    "InputSpec",
+    "KerasTensor",
+    "Layer",
+    "Model",
+    "Regularizer",
+    "Sequential",
     "Tensor",
     "Variable",
     "__version__",
+    "activations",
     "backend",
     "config",
+    "constraints",
     "datasets",
     "device",
+    "dtype_policies",
+    "initializers",
     "layers",
+    "models",
     "ops",
     "optimizers",
     "plugins",
     "random",
+    "regularizers",
+    "saving",
     "utils",
 ]

@@ -30,10 +30,21 @@ import numpy as np
 
 from lamina.autodiff.graph import Node, recording
 from lamina.autodiff.tensor import Tensor
+from lamina.autodiff.variable import Variable
 from lamina.backend import asarray
 
 _SCALARS = (int, float, bool, complex)
 _DIFFERENTIABLE_KINDS = "fc"
+
+# Installed by `lamina.layers.symbolic`: called as `symbolic_handler(op, args, kwargs)`
+# when an op receives a symbolic tensor (a class with `_is_symbolic = True`), so that
+# ops on `lamina.Input` tensors build functional graphs. Detected only in the slow
+# branch of the op wrapper (non-Tensor inputs), so eager calls pay nothing for it.
+symbolic_handler = None
+
+# Set by `Layer.__call__` under a mixed dtype policy (e.g. "float16"): float variables
+# with `autocast=True` passed to an op are read cast to this dtype, differentiably.
+autocast_dtype = None
 
 
 def _count_tensor_inputs(fn) -> int:
@@ -92,6 +103,8 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
     def op(*args, **kwargs):
         if len(args) < n_inputs:
             args = args + tuple(kwargs.pop(name) for name in names[len(args) :] if name in kwargs)
+        if autocast_dtype is not None:
+            args = _autocast(args, n_inputs)
         inputs = args[:n_inputs]
         arrays = []
         has_array = False
@@ -101,6 +114,8 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
                 has_array = True
             elif x is None or type(x) in _SCALARS:
                 arrays.append(x)
+            elif getattr(x, "_is_symbolic", False) and symbolic_handler is not None:
+                return symbolic_handler(op, args, kwargs)
             else:
                 arrays.append(asarray(x))
                 has_array = True
@@ -124,6 +139,24 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
     return op
 
 
+def _autocast(args, n_inputs):
+    """Replace float Variables among the tensor inputs by their value cast to autocast_dtype."""
+    target = autocast_dtype
+    changed = None
+    for i in range(min(n_inputs, len(args))):
+        x = args[i]
+        if (
+            isinstance(x, Variable)
+            and x.autocast
+            and x._value.dtype.kind == "f"
+            and x.dtype != target
+        ):
+            if changed is None:
+                changed = list(args)
+            changed[i] = _cast_variable(x.value, target)
+    return args if changed is None else tuple(changed)
+
+
 def _explained(err, op_name, arrays):
     """Prefix an array library's error with the op and what it received."""
     message = str(err)
@@ -145,3 +178,13 @@ def _explained(err, op_name, arrays):
 def unwrap(x):
     """The raw array inside a Tensor; other values are returned unchanged."""
     return x._value if isinstance(x, Tensor) else x
+
+
+@primitive(nin=1)
+def _cast_variable(x, dtype):
+    """Read a variable cast to a layer's compute dtype; the gradient is cast back."""
+
+    def vjp(g):
+        return g.astype(x.dtype)
+
+    return x.astype(dtype), vjp

@@ -20,7 +20,8 @@ class Tensor:
         array([[2., 4.]], dtype=float32)
     """
 
-    __slots__ = ("__weakref__", "_index", "_keras_mask", "_node", "_value")
+    # `_keras_logits` is set only on softmax/sigmoid outputs (read with getattr by losses).
+    __slots__ = ("__weakref__", "_index", "_keras_logits", "_keras_mask", "_node", "_value")
     # NumPy must defer to Tensor's reflected operators (ndarray + Tensor -> Tensor).
     __array_ufunc__ = None
     __array_priority__ = 100

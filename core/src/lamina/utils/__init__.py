@@ -5,5 +5,6 @@ Example:
 """
 
 from lamina.utils.random_seed import set_random_seed
+from lamina.utils.session import clear_session
 
-__all__ = ["set_random_seed"]
+__all__ = ["clear_session", "set_random_seed"]
