@@ -132,3 +132,23 @@ def test_keras_tensor_refuses_values():
     with pytest.raises(TypeError, match="Python bool"):
         bool(x)
     assert repr(KerasTensor((None, 2))).startswith("<KerasTensor shape=(None, 2)")
+
+
+def test_embedding_and_masking_create_symbolic_masks_without_an_input_mask():
+    import lamina
+
+    ids = lamina.Input((5,), dtype="int32")
+    assert lamina.layers.Embedding(10, 3, mask_zero=True)(ids)._keras_mask.shape == (None, 5)
+    masked = lamina.layers.Masking()(lamina.Input((4, 2)))
+    assert masked._keras_mask.shape == (None, 4)
+
+
+def test_convert_to_tensor_and_like_ops_accept_keras_tensors():
+    import lamina
+
+    x = lamina.Input((3,))
+    assert lamina.ops.convert_to_tensor(x) is x
+    zeros = lamina.ops.zeros_like(x)
+    assert zeros.shape == (None, 3)
+    model = lamina.Model(x, zeros + x)
+    np.testing.assert_allclose(model(np.ones((2, 3), "float32")).numpy(), np.ones((2, 3)))

@@ -369,15 +369,15 @@ def symbolic_layer_call(layer, args, kwargs):
         mask = kwargs.get("mask")
         if mask is None:
             mask = _map(lambda x: getattr(x, "_keras_mask", None), first)
-        if any(m is not None for m in _flatten(mask)):
-            try:
-                output_masks = layer.compute_mask(first, mask)
-            except (TypeError, ValueError, NotImplementedError):
-                output_masks = None
-            if output_masks is not None:
-                for tensor, m in zip(_flatten(outputs), _flatten(output_masks)):
-                    if is_keras_tensor(tensor) and m is not None:
-                        tensor._keras_mask = m
+        # Called even without an input mask: Embedding(mask_zero) and Masking create one.
+        try:
+            output_masks = layer.compute_mask(first, mask)
+        except (TypeError, ValueError, NotImplementedError):
+            output_masks = None
+        if output_masks is not None:
+            for tensor, m in zip(_flatten(outputs), _flatten(output_masks)):
+                if is_keras_tensor(tensor) and m is not None:
+                    tensor._keras_mask = m
     Node(layer, args, kwargs, outputs)
     return outputs
 

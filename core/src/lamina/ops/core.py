@@ -34,6 +34,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
     """
     if sparse or ragged:
         raise ValueError("convert_to_tensor: lamina has no sparse or ragged tensors.")
+    if getattr(x, "_is_symbolic", False):  # a KerasTensor in a functional model: as Keras
+        return x
     if isinstance(x, Tensor):
         if namespace(x._value) is not get_device().xp:
             x = _to_current_device(x)

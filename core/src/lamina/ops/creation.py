@@ -130,11 +130,12 @@ def ones(shape, dtype=None):
 
 
 def _like(x, dtype, make):
-    raw = _raw(x)
-    xp = xp_of(raw)
-    return Tensor(make(xp, raw.shape, raw.dtype if dtype is None else standardize_dtype(dtype)))
+    """`make(xp, shape, dtype)` for `x`'s shape; no gradient (the values do not depend on x)."""
+    xp = xp_of(x)
+    return make(xp, x.shape, x.dtype if dtype is None else standardize_dtype(dtype)), None
 
 
+@primitive(nin=1)
 def empty_like(x, dtype=None):
     """An uninitialized tensor with the shape (and by default dtype) of `x`.
 
@@ -145,6 +146,7 @@ def empty_like(x, dtype=None):
     return _like(x, dtype, lambda xp, s, d: xp.empty(s, dtype=d))
 
 
+@primitive(nin=1)
 def zeros_like(x, dtype=None):
     """Zeros with the shape (and by default dtype) of `x`.
 
@@ -154,6 +156,7 @@ def zeros_like(x, dtype=None):
     return _like(x, dtype, lambda xp, s, d: xp.zeros(s, dtype=d))
 
 
+@primitive(nin=1)
 def ones_like(x, dtype=None):
     """Ones with the shape (and by default dtype) of `x`.
 
