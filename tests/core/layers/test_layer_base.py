@@ -316,3 +316,16 @@ def test_sublayer_losses_reach_the_outer_layer_and_reset_per_call():
     assert [float(v) for v in outer.losses] == [2.0]
     outer.inner(np.ones((3, 2), "float32"))  # a standalone call of the sub-layer
     assert [float(v) for v in outer.inner.losses] == [6.0]
+
+
+def test_variables_include_seed_states_but_weights_do_not():
+    import lamina
+
+    model = lamina.Sequential(
+        [lamina.Input((3,)), lamina.layers.Dense(2), lamina.layers.Dropout(0.5, seed=1)]
+    )
+    # Keras 3: variables = weights + SeedGenerator states; seeds are non-trainable state.
+    assert len(model.weights) == 2
+    assert len(model.variables) == 3
+    assert len(model.trainable_variables) == 2
+    assert [v.name for v in model.non_trainable_variables] == ["seed_generator_state"]

@@ -483,8 +483,29 @@ class Layer:
 
     @property
     def variables(self) -> list:
-        """All variables of the layer (the same list as `weights`)."""
-        return self.weights
+        """All state of the layer: `weights` plus the states of its `SeedGenerator`s."""
+        from lamina.random import SeedGenerator
+
+        result = self.weights
+        seen = {id(v) for v in result}
+        for layer in self._flatten_layers():
+            for value in vars(layer).values():
+                if isinstance(value, SeedGenerator) and id(value.state) not in seen:
+                    seen.add(id(value.state))
+                    result.append(value.state)
+        return result
+
+    @property
+    def trainable_variables(self) -> list:
+        """The trainable state (the same list as `trainable_weights`)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        """All state an optimizer does not update, including random seed states."""
+        if not self._trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
 
     @property
     def trainable_weights(self) -> list:
@@ -499,9 +520,6 @@ class Layer:
         if not self._trainable:
             return self.weights
         return [v for v in self.weights if not v.trainable]
-
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
 
     # ------------------------------------------------------------------ weights
     def add_weight(
