@@ -12,6 +12,7 @@ dicts, are tracked (also when appended to such containers later).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import inspect
@@ -185,6 +186,29 @@ def _is_float_dtype(dtype: str) -> bool:
     return dtype.startswith(("float", "bfloat"))
 
 
+class _NameScopes(threading.local):
+    def __init__(self) -> None:
+        self.layers: list = []
+
+
+_name_scopes = _NameScopes()
+
+
+@contextlib.contextmanager
+def _name_scope(layer):
+    """Open `layer`'s name scope (once) while it builds, so its variables get Keras's
+    paths: `sequential/dense/kernel` when a model builds its layers, `dense/kernel` alone."""
+    stack = _name_scopes.layers
+    if stack and stack[-1] is layer:
+        yield
+        return
+    stack.append(layer)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
 def _wrap_build(original):
     """Make a subclass's `build` mark the layer built and remember its input shape."""
 
@@ -195,7 +219,8 @@ def _wrap_build(original):
                 self._build_shapes = {"input_shape": args[0]} if len(args) == 1 else None
             elif kwargs and not args:
                 self._build_shapes = dict(kwargs)
-        original(self, *args, **kwargs)
+        with _name_scope(self):
+            original(self, *args, **kwargs)
         self.built = True
 
     build._lamina_build_wrapper = True
@@ -575,7 +600,8 @@ class Layer:
             name=name,
             constraint=_get_constraint(constraint),
         )
-        variable.path = f"{self.name}/{name}"
+        with _name_scope(self):
+            variable.path = "/".join(layer.name for layer in _name_scopes.layers) + f"/{name}"
         if trainable:
             self._trainable_variables.append(variable)
             if not self._trainable:
@@ -697,6 +723,12 @@ class Layer:
 
     def __call__(self, *args, **kwargs):
         self._check_init_called()
+        if not self.built:  # sub-layers built during this first call nest under our name
+            with _name_scope(self):
+                return self._dispatch_call(args, kwargs)
+        return self._dispatch_call(args, kwargs)
+
+    def _dispatch_call(self, args, kwargs):
         if _any_symbolic(args, kwargs):
             from lamina.layers.symbolic import symbolic_layer_call
 
