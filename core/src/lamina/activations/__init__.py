@@ -16,116 +16,18 @@ from __future__ import annotations
 
 import types
 
-from lamina.activations.activations import (
-    celu,
-    elu,
-    exponential,
-    gelu,
-    glu,
-    hard_shrink,
-    hard_sigmoid,
-    hard_silu,
-    hard_swish,
-    hard_tanh,
-    leaky_relu,
-    linear,
-    log_sigmoid,
-    log_softmax,
-    mish,
-    relu,
-    relu6,
-    selu,
-    sigmoid,
-    silu,
-    soft_shrink,
-    softmax,
-    softplus,
-    softsign,
-    sparse_plus,
-    sparse_sigmoid,
-    sparsemax,
-    squareplus,
-    swish,
-    tanh,
-    tanh_shrink,
-    threshold,
+from lamina.activations import activations as _functions
+from lamina.activations.activations import *
+
+__all__ = [*_functions.__all__, "deserialize", "get", "serialize"]
+
+# Keras's two alias names; every other name maps to the function of that name.
+_ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
+ALL_OBJECTS = tuple(
+    getattr(_functions, name) for name in _functions.__all__ if name not in _ALIASES
 )
-
-__all__ = [
-    "celu",
-    "deserialize",
-    "elu",
-    "exponential",
-    "gelu",
-    "get",
-    "glu",
-    "hard_shrink",
-    "hard_sigmoid",
-    "hard_silu",
-    "hard_swish",
-    "hard_tanh",
-    "leaky_relu",
-    "linear",
-    "log_sigmoid",
-    "log_softmax",
-    "mish",
-    "relu",
-    "relu6",
-    "selu",
-    "serialize",
-    "sigmoid",
-    "silu",
-    "soft_shrink",
-    "softmax",
-    "softplus",
-    "softsign",
-    "sparse_plus",
-    "sparse_sigmoid",
-    "sparsemax",
-    "squareplus",
-    "swish",
-    "tanh",
-    "tanh_shrink",
-    "threshold",
-]
-
-ALL_OBJECTS = (
-    relu,
-    leaky_relu,
-    relu6,
-    softmax,
-    celu,
-    elu,
-    selu,
-    softplus,
-    softsign,
-    squareplus,
-    soft_shrink,
-    sparse_plus,
-    silu,
-    gelu,
-    glu,
-    tanh,
-    tanh_shrink,
-    threshold,
-    sigmoid,
-    sparse_sigmoid,
-    exponential,
-    hard_sigmoid,
-    hard_silu,
-    hard_tanh,
-    hard_shrink,
-    linear,
-    mish,
-    log_softmax,
-    log_sigmoid,
-    sparsemax,
-)
-
-# Name -> function, with Keras's two extra aliases.
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in ALL_OBJECTS}
-ALL_OBJECTS_DICT["swish"] = silu
-ALL_OBJECTS_DICT["hard_swish"] = hard_silu
+ALL_OBJECTS_DICT.update({alias: ALL_OBJECTS_DICT[name] for alias, name in _ALIASES.items()})
 
 _BUILTINS = frozenset(ALL_OBJECTS)
 
