@@ -415,8 +415,10 @@ class Layer:
                 yield key, value
 
     def _scan(self):
-        """Sub-layers and variables reachable from attributes, in attribute order."""
-        layers, variables, seen = [], [], set()
+        """Sub-layers, variables and seed generators reachable from attributes, in order."""
+        from lamina.random import SeedGenerator
+
+        layers, variables, seed_generators, seen = [], [], [], set()
 
         def visit(value):
             if isinstance(value, Layer):
@@ -427,6 +429,10 @@ class Layer:
                 if id(value) not in seen:
                     seen.add(id(value))
                     variables.append(value)
+            elif isinstance(value, SeedGenerator):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    seed_generators.append(value)
             elif isinstance(value, (list, tuple)):
                 for item in value:
                     visit(item)
@@ -436,7 +442,7 @@ class Layer:
 
         for _, value in self._tracked_items():
             visit(value)
-        return layers, variables
+        return layers, variables, seed_generators
 
     @property
     def _layers(self):
@@ -451,7 +457,7 @@ class Layer:
 
     def _own_variables(self):
         """This layer's own variables: add_weight's trainable ones first, then the others."""
-        _, found = self._scan()
+        _, found, _ = self._scan()
         known = {id(v) for v in self._trainable_variables}
         known.update(id(v) for v in self._non_trainable_variables)
         for v in found:  # variables assigned as attributes, not made by add_weight
@@ -509,15 +515,13 @@ class Layer:
     @property
     def variables(self) -> list:
         """All state of the layer: `weights` plus the states of its `SeedGenerator`s."""
-        from lamina.random import SeedGenerator
-
         result = self.weights
         seen = {id(v) for v in result}
         for layer in self._flatten_layers():
-            for value in vars(layer).values():
-                if isinstance(value, SeedGenerator) and id(value.state) not in seen:
-                    seen.add(id(value.state))
-                    result.append(value.state)
+            for generator in layer._scan()[2]:
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    result.append(generator.state)
         return result
 
     @property
