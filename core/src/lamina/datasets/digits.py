@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lamina.datasets.splits import shuffle_split
+
 _PATH = Path(__file__).with_name("digits.npz")
 NUM_SAMPLES = 1797
 
@@ -29,17 +31,9 @@ def load_data(test_split: float = 0.2, seed: int = 113):
         >>> x_train.shape, x_test.shape
         ((1437, 8, 8), (360, 8, 8))
     """
-    is_number = isinstance(test_split, (int, float, np.integer, np.floating))
-    if isinstance(test_split, bool) or not is_number or not 0.0 <= test_split < 1.0:
-        raise ValueError(
-            f"digits.load_data: `test_split` must be a float in [0, 1), received {test_split!r}."
-        )
     with np.load(_PATH) as data:
         x, y = data["x"], data["y"]
-    order = np.random.RandomState(seed).permutation(len(x))
-    x, y = x[order], y[order]
-    n_train = int(len(x) * (1.0 - float(test_split)))
-    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+    return shuffle_split(x, y, test_split, seed, "digits.load_data")
 
 
 __all__ = ["NUM_SAMPLES", "load_data"]
