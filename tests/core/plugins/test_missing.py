@@ -132,9 +132,9 @@ def test_unknown_string_names_are_value_errors_listing_known_names(installed, ki
     with pytest.raises(ValueError) as err:
         lamina.optimizers.get("adma")
     assert isinstance(err.value, plugins.UnknownNameError)
-    assert str(err.value) == (
-        "Unknown optimizer: 'adma'. Did you mean 'adam'? Known optimizers: Adam, adam."
-    )
+    message = str(err.value)
+    assert message.startswith("Unknown optimizer: 'adma'. Did you mean 'adam'? Known optimizers:")
+    assert "Adam, " in message and " adam," in message
 
 
 def test_unknown_name_error_mentions_plugins_that_failed(installed, kit):
@@ -163,7 +163,7 @@ def test_optimizers_get_accepts_names_configs_and_instances(installed, kit):
     assert get(instance) is instance
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier: 3"):
         get(3)
-    with pytest.raises(ValueError, match="needs a 'class_name' string"):
+    with pytest.raises(ValueError, match="expected a dict with a 'class_name' string"):
         get({"config": {}})
 
 

@@ -2,9 +2,7 @@
 
 This module is the first plugin the manager registers. Each hook registers the public
 names of one core module, so a class added to `lamina.layers.__all__` (say) becomes
-the built-in layer of that name with no further step. A kind whose core module does
-not exist yet has no hook here: add one when the module is written (e.g.
-`lamina_register_losses` over `lamina.losses`).
+the built-in layer of that name with no further step.
 """
 
 from __future__ import annotations
@@ -30,11 +28,36 @@ def lamina_register_optimizers(registry):
 
 
 @hookimpl
+def lamina_register_losses(registry):
+    from lamina import losses
+
+    register_public(registry, losses)
+
+
+@hookimpl
+def lamina_register_metrics(registry):
+    from lamina import metrics
+
+    register_public(registry, metrics)
+
+
+@hookimpl
+def lamina_register_callbacks(registry):
+    from lamina import callbacks
+
+    register_public(registry, callbacks, classes_only=True)
+
+
+@hookimpl
 def lamina_register_ops(registry):
     from lamina import ops
 
     names = [n for n, v in vars(ops).items() if not isinstance(v, types.ModuleType)]
     register_public(registry, ops, names=names)
+
+
+# Module-level accessors that share a namespace with the named things but are not among them.
+_ACCESSORS = frozenset({"get", "serialize", "deserialize"})
 
 
 def register_public(registry, module, *, names=None, classes_only=False, alias=None) -> None:
@@ -48,7 +71,7 @@ def register_public(registry, module, *, names=None, classes_only=False, alias=N
         names = getattr(module, "__all__", ())
     by_object: dict[int, tuple[object, list[str]]] = {}
     for name in names:
-        if name.startswith("_"):
+        if name.startswith("_") or name in _ACCESSORS:
             continue
         obj = getattr(module, name)
         if not callable(obj) or (classes_only and not isinstance(obj, type)):
