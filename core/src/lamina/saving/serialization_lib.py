@@ -63,7 +63,10 @@ _TOP_LEVEL = {
     "Sequential": "lamina.models",
 }
 # Classes Keras does not export; it writes their defining module and registered name.
-_INTERNAL = {"Functional": ("keras.src.models.functional", "lamina.models.functional")}
+_INTERNAL = {
+    "Functional": ("keras.src.models.functional", "lamina.models.functional"),
+    "LossFunctionWrapper": ("keras.src.losses.losses", "lamina.losses"),
+}
 # Plugin registry kind -> the Keras module its plain (first-party) names belong to.
 _KIND_MODULES = {
     "layers": "keras.layers",
