@@ -201,14 +201,6 @@ def test_mixed_float16_gradients_reach_float32_variables():
     np.testing.assert_allclose(g_kernel.numpy(), np.full((2, 3), 4.0))
 
 
-def test_mixed_bfloat16_fails_clearly_when_computing():
-    layer = Linear(dtype="mixed_bfloat16")
-    layer.build((None, 2))
-    assert layer.kernel.dtype == "float32"
-    with pytest.raises(TypeError, match="bfloat16"):
-        layer(np.ones((1, 2)))
-
-
 def test_global_dtype_policy():
     dtype_policies.set_dtype_policy("mixed_float16")
     try:

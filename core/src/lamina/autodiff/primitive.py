@@ -19,6 +19,13 @@ to its dtype. `vjp` itself may be None for non-differentiable operations.
 The tensor inputs are the leading parameters without a default value (`nin`
 overrides that). Python scalars stay Python scalars when a tensor is among the
 inputs, so NumPy's weak-scalar promotion applies (`float16 * 2.0` is float16).
+
+bfloat16 (ml_dtypes' NumPy dtype; NumPy computes on it slowly or promotes it to
+float32) is handled here once for every primitive: bfloat16 inputs are upcast to
+float32, the forward and the vjp run in float32, and float32 outputs are rounded
+back to bfloat16 unless another float input or an explicit `dtype` argument decided
+the result dtype, which gives Keras's promotion (`bfloat16 + int32` is bfloat16,
+`bfloat16 + float16` is float32).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import numpy as np
 from lamina.autodiff.graph import Node, recording
 from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
+from lamina.backend import arrays as _arrays
 from lamina.backend import asarray
 
 _SCALARS = (int, float, bool, complex)
@@ -56,6 +64,20 @@ def _count_tensor_inputs(fn) -> int:
     return count
 
 
+def _dtype_parameter(fn):
+    """(position, default) of `fn`'s `dtype` parameter, or None when it has none."""
+    params = list(inspect.signature(fn).parameters.values())
+    for position, param in enumerate(params):
+        if param.name == "dtype":
+            default = None if param.default is param.empty else param.default
+            return position, default
+    return None
+
+
+def _is_differentiable(dtype) -> bool:
+    return dtype.kind in _DIFFERENTIABLE_KINDS or dtype == _arrays.bfloat16_loaded
+
+
 def _record(vjp, inputs, out, multiple_outputs, op_name):
     """A graph node for this call, or None when no input needs a gradient."""
     parents = []
@@ -79,7 +101,7 @@ def _record(vjp, inputs, out, multiple_outputs, op_name):
 def _as_tensor(out, node, index):
     if isinstance(out, np.generic):  # NumPy reductions return scalars, not 0-d arrays
         out = np.asarray(out)
-    if node is not None and out.dtype.kind not in _DIFFERENTIABLE_KINDS:
+    if node is not None and not _is_differentiable(out.dtype):
         node = None
     return Tensor(out, node, index)
 
@@ -98,6 +120,7 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
     n_inputs = _count_tensor_inputs(fn) if nin is None else nin
     names = list(inspect.signature(fn).parameters)[:n_inputs]
     op_name = fn.__name__
+    dtype_parameter = _dtype_parameter(fn)
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
@@ -122,7 +145,10 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
         if not has_array:  # all Python scalars: Keras's default dtypes, not NumPy's
             arrays = [x if x is None else asarray(x) for x in arrays]
         try:
-            out, vjp = fn(*arrays, *args[n_inputs:], **kwargs)
+            if _arrays.bfloat16_loaded is not None and _has_bfloat16(arrays):
+                out, vjp = _in_float32(fn, arrays, args, kwargs, n_inputs, dtype_parameter)
+            else:
+                out, vjp = fn(*arrays, *args[n_inputs:], **kwargs)
         except (ValueError, TypeError, IndexError) as err:
             raise _explained(err, op_name, arrays) from err
         node = None
@@ -139,6 +165,59 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
     return op
 
 
+def _has_bfloat16(arrays) -> bool:
+    bfloat16 = _arrays.bfloat16_loaded
+    for a in arrays:  # a loop, not any(...): this runs on every op once bfloat16 is loaded
+        if getattr(a, "dtype", None) == bfloat16:
+            return True
+    return False
+
+
+def _in_float32(fn, arrays, args, kwargs, n_inputs, dtype_parameter):
+    """Run `fn` with its bfloat16 inputs upcast to float32, rounding float32 outputs back
+    to bfloat16 when bfloat16 decides the result dtype (Keras's promotion)."""
+    bfloat16 = _arrays.bfloat16_loaded
+    upcast = []
+    round_outputs = True
+    for a in arrays:
+        dtype = getattr(a, "dtype", None)
+        if dtype == bfloat16:
+            a = a.astype(np.float32)
+        elif dtype is not None and dtype.kind in _DIFFERENTIABLE_KINDS:
+            round_outputs = False  # float16/32/64 or complex: that dtype (or float32) wins
+        upcast.append(a)
+    if dtype_parameter is not None:
+        position, default = dtype_parameter
+        explicit = kwargs.get("dtype", args[position] if len(args) > position else default)
+        round_outputs = round_outputs and explicit is None
+    out, vjp = fn(*upcast, *args[n_inputs:], **kwargs)
+    if round_outputs:
+        out = _round_to(out, bfloat16)
+    if vjp is None:
+        return out, None
+
+    def vjp_in_float32(g):
+        return vjp(_upcast(g, bfloat16))
+
+    return out, vjp_in_float32
+
+
+def _round_to(out, bfloat16):
+    if isinstance(out, (tuple, list)):
+        return type(out)(_round_to(o, bfloat16) for o in out)
+    if getattr(out, "dtype", None) == np.float32:
+        return out.astype(bfloat16)
+    return out
+
+
+def _upcast(g, bfloat16):
+    if isinstance(g, tuple):
+        return tuple(_upcast(item, bfloat16) for item in g)
+    if getattr(g, "dtype", None) == bfloat16:
+        return g.astype(np.float32)
+    return g
+
+
 def _autocast(args, n_inputs):
     """Replace float Variables among the tensor inputs by their value cast to autocast_dtype."""
     target = autocast_dtype
@@ -148,7 +227,7 @@ def _autocast(args, n_inputs):
         if (
             isinstance(x, Variable)
             and x.autocast
-            and x._value.dtype.kind == "f"
+            and (x._value.dtype.kind == "f" or x._value.dtype == _arrays.bfloat16_loaded)
             and x.dtype != target
         ):
             if changed is None:
@@ -167,6 +246,10 @@ def _explained(err, op_name, arrays):
         for a in arrays
     )
     text = f"{op_name}: {message}. Received inputs: [{received}]."
+    if "bfloat16" in message and any(
+        hasattr(a, "shape") and not isinstance(a, np.ndarray) for a in arrays
+    ):
+        text += " bfloat16 is CPU-only for now in lamina (CuPy has no bfloat16)."
     try:
         return type(err)(text)
     except TypeError:  # subclasses such as NumPy's UFuncTypeError take other arguments

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from lamina.backend import config
 from lamina.backend.device import get_device
 
 _cupy = None  # the cupy module, once a GPU array has been seen
+# NumPy's bfloat16 dtype (from ml_dtypes), set when bfloat16 is first named: until then
+# no bfloat16 array can exist, so `is not None` is the cheap "any bfloat16 yet?" test.
+bfloat16_loaded = None
 
 
 def namespace(array=None):
@@ -44,14 +49,20 @@ def asarray(value, dtype=None):
     xp = get_device().xp
     if xp is not np and _cupy is None:
         _cupy = xp
-    if dtype is None and not hasattr(value, "dtype"):
-        dtype = _default_dtype(value)
+    if dtype is None:
+        if not hasattr(value, "dtype"):
+            dtype = _default_dtype(value)
+        elif bfloat16_loaded is None and value.dtype.kind == "V" and value.dtype.name == "bfloat16":
+            bfloat16()  # a user's ml_dtypes array: primitives must now look for bfloat16
     if dtype is not None:
         dtype = standardize_dtype(dtype)
         if dtype == "bfloat16":
+            dtype = bfloat16()
+    if xp is not np and bfloat16_loaded is not None:
+        if dtype == bfloat16_loaded or getattr(value, "dtype", None) == bfloat16_loaded:
             raise TypeError(
-                "lamina: bfloat16 arrays are not supported by NumPy/CuPy; "
-                "use 'float16' or 'float32'."
+                "lamina: bfloat16 tensors are CPU-only for now (CuPy has no bfloat16). "
+                "Use 'float16' / 'mixed_float16' on the GPU, or run on the CPU."
             )
     if xp is np:
         if _cupy is not None and isinstance(value, _cupy.ndarray):
@@ -92,6 +103,10 @@ def standardize_dtype(dtype) -> str:
         if dtype == "int":
             return "int32"
         if dtype == "bfloat16":
+            # Registers NumPy's "bfloat16" name, so `array.astype("bfloat16")` works in every
+            # op; without ml_dtypes the error comes when a bfloat16 array is made.
+            with contextlib.suppress(ImportError):
+                bfloat16()
             return dtype
     if dtype is float:
         return config.floatx()
@@ -103,6 +118,26 @@ def standardize_dtype(dtype) -> str:
     if isinstance(name, str) and not isinstance(dtype, type):
         return name
     return np.dtype(dtype).name
+
+
+def bfloat16() -> np.dtype:
+    """NumPy's bfloat16 dtype, from ml_dtypes (imported on first use, not with lamina).
+
+    Example:
+        >>> np.zeros(2, dtype=bfloat16()).dtype.name
+        'bfloat16'
+    """
+    global bfloat16_loaded
+    if bfloat16_loaded is None:
+        try:
+            import ml_dtypes
+        except ImportError as err:
+            raise ImportError(
+                "lamina: bfloat16 needs the `ml_dtypes` package (NumPy has no bfloat16). "
+                "Install it with `pip install ml_dtypes`."
+            ) from err
+        bfloat16_loaded = np.dtype(ml_dtypes.bfloat16)
+    return bfloat16_loaded
 
 
 def is_float_dtype(dtype) -> bool:

@@ -13,8 +13,8 @@ class DTypePolicy:
 
     A plain dtype name computes and stores variables in that dtype. `mixed_float16`
     computes in float16 and `mixed_bfloat16` in bfloat16, both storing variables in
-    float32. NumPy and CuPy have no bfloat16, so a layer under `mixed_bfloat16` can be
-    built (its float32 variables are created) but raises a clear error when it computes.
+    float32. bfloat16 comes from the `ml_dtypes` package (imported when first used) and
+    is CPU-only: on a GPU device a bfloat16 layer raises a clear error when it computes.
 
     Args:
         name: the policy name; None gives the global policy's name.

@@ -6,8 +6,9 @@ and autocasts inputs, checks `input_spec`, builds on first use, resolves `traini
 injects and propagates masks, applies the dtype policy and records a functional-graph
 node when called on symbolic tensors.
 
-Sub-layers and variables assigned as attributes, directly or inside lists, tuples and
-dicts, are tracked (also when appended to such containers later).
+Sub-layers, variables and metrics assigned as attributes, directly or inside lists,
+tuples and dicts, are tracked (also when appended to such containers later), except
+attributes set under `no_automatic_dependency_tracking`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import importlib
 import inspect
 import itertools
 import re
+import sys
 import threading
 import warnings
 
 import numpy as np
 
-from lamina import dtype_policies
+from lamina import dtype_policies, ops
 from lamina.autodiff import Tensor, Variable
+from lamina.backend import arrays as _arrays
 from lamina.backend import standardize_dtype
 from lamina.layers.input_spec import InputSpec, assert_input_compatibility
 
@@ -38,6 +41,10 @@ _state = threading.local()  # .context: the call context of the outermost layer 
 _epoch = itertools.count(1)
 _current_epoch = [0]
 _SERIALIZABLE = (str, int, float, bool, type(None))
+# Argument values that are never tensors (`training=True`, `mask=None`): no need to look.
+_PLAIN_VALUES = frozenset(_SERIALIZABLE)
+_EAGER_TYPES = frozenset((Tensor, np.ndarray))
+_tracking_paused = threading.local()  # .depth > 0 inside no_automatic_dependency_tracking
 
 
 def get_uid(prefix: str = "") -> int:
@@ -186,6 +193,11 @@ def _is_float_dtype(dtype: str) -> bool:
     return dtype.startswith(("float", "bfloat"))
 
 
+def _is_float_array(array) -> bool:
+    """Float arrays, bfloat16 included (ml_dtypes gives it NumPy kind "V", not "f")."""
+    return array.dtype.kind == "f" or array.dtype == _arrays.bfloat16_loaded
+
+
 class _NameScopes(threading.local):
     def __init__(self) -> None:
         self.layers: list = []
@@ -207,6 +219,36 @@ def _name_scope(layer):
         yield
     finally:
         stack.pop()
+
+
+def no_automatic_dependency_tracking(fn):
+    """Decorate a method so that the attributes it sets are not tracked (Keras's decorator
+    of the same name): a `Metric` or sub-layer stored that way stays out of `metrics`,
+    `layers` and `weights`, as `Model.compile` stores its loss tracker.
+
+    Example:
+        >>> class Owner(Layer):
+        ...     @no_automatic_dependency_tracking
+        ...     def attach(self, helper):
+        ...         self.helper = helper
+    """
+
+    @functools.wraps(fn)
+    def untracked(*args, **kwargs):
+        _tracking_paused.depth = getattr(_tracking_paused, "depth", 0) + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _tracking_paused.depth -= 1
+
+    return untracked
+
+
+def _metric_class():
+    """`lamina.metrics.Metric`, or None while that module is not imported (then no metric
+    can exist). Looked up, never imported: metrics import layers, not the other way."""
+    module = sys.modules.get("lamina.metrics.metric")
+    return None if module is None else getattr(module, "Metric", None)
 
 
 def _wrap_build(original):
@@ -244,6 +286,8 @@ _UNTRACKED = frozenset(
         "_dtype_policy",
         "_input_spec",
         "_call_context_layer",
+        "_untracked_attributes",
+        "_input_spec_checked",
     }
 )
 
@@ -410,15 +454,19 @@ class Layer:
     # ------------------------------------------------------------------ tracking
     def _tracked_items(self):
         """(attribute name, value) for every attribute the tracker looks into."""
-        for key, value in vars(self).items():
-            if key not in _UNTRACKED:
+        store = vars(self)
+        untracked = store.get("_untracked_attributes", ())
+        for key, value in store.items():
+            if key not in _UNTRACKED and key not in untracked:
                 yield key, value
 
     def _scan(self):
-        """Sub-layers, variables and seed generators reachable from attributes, in order."""
+        """Sub-layers, variables, seed generators and metrics reachable from attributes,
+        in order."""
         from lamina.random import SeedGenerator
 
-        layers, variables, seed_generators, seen = [], [], [], set()
+        metric_class = _metric_class() or ()
+        layers, variables, seed_generators, metrics, seen = [], [], [], [], set()
 
         def visit(value):
             if isinstance(value, Layer):
@@ -439,10 +487,14 @@ class Layer:
             elif isinstance(value, dict):
                 for item in value.values():
                     visit(item)
+            elif isinstance(value, metric_class):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    metrics.append(value)
 
         for _, value in self._tracked_items():
             visit(value)
-        return layers, variables, seed_generators
+        return layers, variables, seed_generators, metrics
 
     @property
     def _layers(self):
@@ -457,7 +509,7 @@ class Layer:
 
     def _own_variables(self):
         """This layer's own variables: add_weight's trainable ones first, then the others."""
-        _, found, _ = self._scan()
+        found = self._scan()[1]
         known = {id(v) for v in self._trainable_variables}
         known.update(id(v) for v in self._non_trainable_variables)
         for v in found:  # variables assigned as attributes, not made by add_weight
@@ -523,6 +575,33 @@ class Layer:
                     seen.add(id(generator.state))
                     result.append(generator.state)
         return result
+
+    @property
+    def _metrics(self) -> list:
+        """The `Metric`s assigned to this layer's own attributes (Keras's `_metrics`)."""
+        return self._scan()[3]
+
+    @property
+    def metrics(self) -> list:
+        """The layer's own metrics, then those of its sub-layers.
+
+        Example:
+            >>> class Counted(Layer):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.calls = lamina.metrics.Sum(name="calls")
+            >>> [m.name for m in Counted().metrics]
+            ['calls']
+        """
+        result = self._metrics
+        for layer in self._layers:
+            result.extend(layer.metrics)
+        return result
+
+    @property
+    def metrics_variables(self) -> list:
+        """The state variables of all `metrics` (not part of `variables` or `weights`)."""
+        return [v for metric in self.metrics for v in metric.variables]
 
     @property
     def trainable_variables(self) -> list:
@@ -712,7 +791,8 @@ class Layer:
 
     def _clear_losses(self) -> None:
         """Start a new outermost call: losses added before it no longer count."""
-        _current_epoch[0] = self._entry_epoch = next(_epoch)
+        # Written to __dict__ directly: a plain number never needs __setattr__'s tracking.
+        _current_epoch[0] = self.__dict__["_entry_epoch"] = next(_epoch)
 
     # ------------------------------------------------------------------ build/call
     def build(self, input_shape=None):
@@ -726,10 +806,16 @@ class Layer:
         )
 
     def __call__(self, *args, **kwargs):
-        self._check_init_called()
-        if not self.built:  # sub-layers built during this first call nest under our name
-            with _name_scope(self):
+        store = self.__dict__
+        if not store.get("_init_called"):
+            self._check_init_called()
+        if not store.get("built"):
+            with _name_scope(self):  # sub-layers built during this first call nest under ours
                 return self._dispatch_call(args, kwargs)
+        # One eager tensor or array and no other tensor argument (the common case) is never
+        # symbolic.
+        if len(args) == 1 and type(args[0]) in _EAGER_TYPES and not _any_tensor_kwarg(kwargs):
+            return self._eager_call(args, kwargs)
         return self._dispatch_call(args, kwargs)
 
     def _dispatch_call(self, args, kwargs):
@@ -741,21 +827,18 @@ class Layer:
 
     def _eager_call(self, args, kwargs):
         policy = self._dtype_policy
-        compute_dtype = policy.compute_dtype
+        compute_dtype = policy._compute_dtype
         if compute_dtype == "bfloat16":
-            raise TypeError(
-                f"Layer '{self.name}' has dtype policy '{policy.name}', which computes in "
-                "bfloat16; NumPy and CuPy have no bfloat16 arrays. Use 'mixed_float16' or "
-                "'float32' instead."
-            )
+            _check_bfloat16_device(self, policy)
         autocast = self.autocast
-        args = tuple(self._convert(x, autocast, compute_dtype) for x in args)
+        if not (len(args) == 1 and type(args[0]) is Tensor and args[0].dtype == compute_dtype):
+            args = tuple(self._convert(x, autocast, compute_dtype) for x in args)
         if kwargs:
             kwargs = {k: self._convert(v, autocast, compute_dtype) for k, v in kwargs.items()}
         spec = _call_spec(type(self).call)
         first = args[0] if args else (next(iter(kwargs.values())) if kwargs else None)
         if self._input_spec is not None:
-            assert_input_compatibility(self._input_spec, first, self.name)
+            self._check_input_spec(first)
         if not self.built:
             self._maybe_build(args, kwargs, spec)
 
@@ -784,7 +867,7 @@ class Layer:
             if kwargs.get("mask") is not None:
                 previous_mask = kwargs["mask"]
 
-            mixed = autocast and compute_dtype != policy.variable_dtype
+            mixed = autocast and compute_dtype != policy._variable_dtype
             if mixed or _primitive_module.autocast_dtype is not None:
                 outputs = self._call_autocast(args, kwargs, compute_dtype if autocast else None)
             else:
@@ -794,8 +877,10 @@ class Layer:
             if self.activity_regularizer is not None:
                 self._add_activity_loss(outputs)
             if self.supports_masking:
-                self._set_mask_metadata(first, outputs, previous_mask)
-            elif any(m is not None for m in _flatten(previous_mask)):
+                # The default compute_mask passes the input mask on: nothing to do without one.
+                if previous_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+                    self._set_mask_metadata(first, outputs, previous_mask)
+            elif previous_mask is not None and any(m is not None for m in _flatten(previous_mask)):
                 warnings.warn(
                     f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input "
                     "with a mask attached to it. However, this layer does not support masking "
@@ -807,6 +892,20 @@ class Layer:
             if entered:
                 _state.context = None
         return outputs
+
+    def _check_input_spec(self, first):
+        """`assert_input_compatibility`, skipped when the same spec already accepted an
+        input of this shape and dtype (input specs are replaced, not edited in place)."""
+        spec = self._input_spec
+        if type(first) is Tensor:
+            key = (first.shape, first.dtype)
+            checked = self.__dict__.get("_input_spec_checked")
+            if checked is not None and checked[0] is spec and checked[1] == key:
+                return
+            assert_input_compatibility(spec, first, self.name)
+            self.__dict__["_input_spec_checked"] = (spec, key)
+            return
+        assert_input_compatibility(spec, first, self.name)
 
     def _call_autocast(self, args, kwargs, dtype):
         if dtype is not None and not _is_float_dtype(dtype):
@@ -820,10 +919,10 @@ class Layer:
 
     def _convert(self, x, autocast, dtype):
         """Arrays become tensors; float tensors are cast to the compute dtype (autocast)."""
+        if type(x) in _PLAIN_VALUES:
+            return x
         if isinstance(x, Tensor):
-            if autocast and x.dtype != dtype and x._value.dtype.kind == "f":
-                from lamina import ops
-
+            if autocast and x.dtype != dtype and _is_float_array(x._value):
                 mask = x._keras_mask
                 x = ops.cast(x, dtype)
                 x._keras_mask = mask
@@ -831,10 +930,8 @@ class Layer:
         if isinstance(x, (list, tuple, dict)):
             return _map(lambda item: self._convert(item, autocast, dtype), x)
         if isinstance(x, np.ndarray) or hasattr(x, "__cuda_array_interface__"):
-            from lamina import ops
-
             x = ops.convert_to_tensor(x)
-            if autocast and x.dtype != dtype and x._value.dtype.kind == "f":
+            if autocast and x.dtype != dtype and _is_float_array(x._value):
                 x = ops.cast(x, dtype)
             return x
         return x
@@ -887,8 +984,6 @@ class Layer:
                     tensor._keras_mask = mask
 
     def _add_activity_loss(self, outputs):
-        from lamina import ops
-
         for output in _flatten(outputs):
             if isinstance(output, Tensor):
                 loss = self.activity_regularizer(output)
@@ -1048,6 +1143,10 @@ class Layer:
                     "`super().__init__()` as the first statement in the `__init__()` method. "
                     "Go add it!"
                 )
+        if getattr(_tracking_paused, "depth", 0):
+            vars(self).setdefault("_untracked_attributes", set()).add(name)
+        elif name in vars(self).get("_untracked_attributes", ()):
+            self._untracked_attributes.discard(name)  # reassigned while tracking is on
         object.__setattr__(self, name, value)
 
     # Functional-graph helpers (filled by symbolic calls).
@@ -1077,7 +1176,28 @@ class Layer:
         return values[0] if len(values) == 1 else list(values)
 
 
+def _any_tensor_kwarg(kwargs) -> bool:
+    """Whether a keyword argument may hold a tensor (`training=True` alone does not)."""
+    for value in kwargs.values():
+        if type(value) not in _PLAIN_VALUES:
+            return True
+    return False
+
+
+def _check_bfloat16_device(layer, policy):
+    from lamina.backend import get_device
+
+    if get_device().xp is not np:
+        raise TypeError(
+            f"Layer '{layer.name}' has dtype policy '{policy.name}', which computes in "
+            "bfloat16; bfloat16 is CPU-only for now in lamina (CuPy has no bfloat16). Use "
+            "'mixed_float16' on the GPU."
+        )
+
+
 def _holds_tensors(value) -> bool:
+    if type(value) in _PLAIN_VALUES:
+        return False
     if isinstance(value, (list, tuple, dict)):
         leaves = _flatten(value)
         return (

@@ -354,12 +354,6 @@ def symbolic_layer_call(layer, args, kwargs):
     first = args[0] if args else (next(iter(kwargs.values())) if kwargs else None)
     if layer._input_spec is not None:
         _layer_module.assert_input_compatibility(layer._input_spec, first, layer.name)
-    if layer.compute_dtype == "bfloat16":
-        raise TypeError(
-            f"Layer '{layer.name}' has dtype policy '{layer.dtype_policy.name}', which "
-            "computes in bfloat16; NumPy and CuPy have no bfloat16 arrays. Use "
-            "'mixed_float16' or 'float32' instead."
-        )
     spec = _layer_module._call_spec(type(layer).call)
     if not layer.built:
         layer._maybe_build(args, kwargs, spec)

@@ -14,30 +14,31 @@ functions (read `variable._value` inside the call), or the count sees them as a 
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import numpy as np
 
 from lamina.autodiff import Tensor, Variable
-from lamina.backend import asarray, namespace
+from lamina.backend import asarray, device, namespace
 
 
 def _reference_count(variable: Variable) -> int:
     return sys.getrefcount(variable._value)
 
 
+@functools.cache
 def _baseline() -> int:
     # The count an array held by a Variable alone shows, measured the same way as in
-    # `_owns_array` (the number differs between Python versions).
-    probe = Variable(lambda shape, dtype: np.zeros(shape, dtype), shape=(1,), trainable=False)
-    return _reference_count(probe)
-
-
-_OWNED = _baseline()
+    # `_owns_array` (the number differs between Python versions). Measured on first use,
+    # on the CPU, so that importing lamina creates no array on a possibly missing device.
+    with device("cpu"):
+        probe = Variable(lambda shape, dtype: np.zeros(shape, dtype), shape=(1,), trainable=False)
+        return _reference_count(probe)
 
 
 def _owns_array(variable: Variable) -> bool:
-    return _reference_count(variable) <= _OWNED
+    return _reference_count(variable) <= _baseline()
 
 
 def as_array(value, like):

@@ -302,7 +302,7 @@ def _float_dtype(dtype, name):
     dtype = standardize_dtype(floatx() if dtype is None else dtype)
     if not dtype.startswith("float"):
         if dtype == "bfloat16":
-            raise TypeError(f"{name}: bfloat16 is not supported by NumPy/CuPy; use float16.")
+            return dtype, "float32"
         raise ValueError(
             f"`lamina.random.{name}` requires a floating point `dtype`. Received: dtype={dtype}"
         )
