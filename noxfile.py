@@ -29,7 +29,9 @@ nox.options.error_on_external_run = True
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
-PYTEST = ["pytest>=8"]
+PYTEST = ["pytest>=8", "hypothesis>=6.100"]
+# Parity tests are CPU-bound and independent; two workers halve their time on CI's two cores.
+XDIST = ["pytest-xdist>=3.6"]
 RUFF = "ruff==0.17.6"  # pinned: new ruff releases add rules, and CI must not change by itself
 # Real Keras 3 on JAX is the reference for parity; keras 3.15 on JAX needs no TensorFlow.
 PARITY_DEPS = ["keras==3.15.1", "jax==0.10.2"]
@@ -130,7 +132,10 @@ def tests_core(session: nox.Session) -> None:
     session.install(*_editable(CORE), *PYTEST)
     session.run("python", _script(session, "no_plugins.py", NO_PLUGINS))
     # pytest exits 5 when it collects nothing; nox fails on any non-zero code, as CI must.
-    session.run("pytest", "-q", "tests/core", "-m", UNIT_MARKERS, *session.posargs)
+    # tests/integration runs the examples (the README's demo) end to end on core alone.
+    session.run(
+        "pytest", "-q", "tests/core", "tests/integration", "-m", UNIT_MARKERS, *session.posargs
+    )
 
 
 @nox.session
@@ -156,14 +161,14 @@ def tests_all(session: nox.Session) -> None:
 @nox.session
 def parity(session: nox.Session) -> None:
     """Compare lamina with real Keras 3 on JAX: tests/core/parity and tests/<plugin>/parity."""
-    session.install(*_editable(*LOCAL.values()), *PARITY_DEPS, *PYTEST)
+    session.install(*_editable(*LOCAL.values()), *PARITY_DEPS, *PYTEST, *XDIST)
     env = {"KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
     # The parity conftest skips everything without keras; make that impossible to miss.
     session.run("python", "-c", "import jax, keras; print('keras', keras.__version__)", env=env)
     dirs = _test_dirs(LOCAL.values(), "parity")
     if not dirs:
         session.error("no parity tests found under tests/*/parity")
-    session.run("pytest", "-q", *dirs, *session.posargs, env=env)
+    session.run("pytest", "-q", "-n", "auto", *dirs, *session.posargs, env=env)
 
 
 @nox.session
