@@ -8,12 +8,17 @@ Example:
 from lamina import (
     activations,
     backend,
+    callbacks,
     config,
     constraints,
+    data,
     datasets,
     dtype_policies,
     initializers,
     layers,
+    losses,
+    metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -31,7 +36,10 @@ from lamina.dtype_policies import DTypePolicy, FloatDTypePolicy
 from lamina.initializers import Initializer
 from lamina.layers import Input, InputSpec, Layer
 from lamina.layers.symbolic import KerasTensor
+from lamina.losses import Loss
+from lamina.metrics import Metric
 from lamina.models import Model, Sequential
+from lamina.optimizers import Optimizer
 from lamina.regularizers import Regularizer
 
 __all__ = [
@@ -44,7 +52,10 @@ __all__ = [
     "InputSpec",
     "KerasTensor",
     "Layer",
+    "Loss",
+    "Metric",
     "Model",
+    "Optimizer",
     "Regularizer",
     "Sequential",
     "Tensor",
@@ -52,13 +63,18 @@ __all__ = [
     "__version__",
     "activations",
     "backend",
+    "callbacks",
     "config",
     "constraints",
+    "data",
     "datasets",
     "device",
     "dtype_policies",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
+    "mixed_precision",
     "models",
     "ops",
     "optimizers",
