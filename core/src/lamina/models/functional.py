@@ -456,8 +456,10 @@ class Functional(Model):
             return ops.squeeze(x, axis=-1)
         if len(shape) == len(ref_shape) - 1 and ref_shape[-1] == 1:
             return ops.expand_dims(x, axis=-1)
+        # The batch size is not checked, as in Keras (its input specs drop it): a model built
+        # from one batch is called on batches of other sizes.
         compatible = len(shape) == len(ref_shape) and all(
-            a is None or b is None or a == b for a, b in zip(shape, ref_shape)
+            a is None or b is None or a == b for a, b in zip(shape[1:], ref_shape[1:])
         )
         if not compatible:
             raise ValueError(

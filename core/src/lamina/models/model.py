@@ -17,10 +17,10 @@ import json
 import warnings
 
 from lamina.layers.layer import Layer
+from lamina.trainers.trainer import Trainer
 
-# The trainer mixin(s) `Model` inherits from: set by `lamina.trainers` (issue 4) as
-# `class Model(*_TRAINER_BASES, Layer)`; empty until then.
-_TRAINER_BASES: tuple = ()
+# The trainer mixin(s) `Model` inherits from, placed before `Layer` as in Keras 3.
+_TRAINER_BASES: tuple = (Trainer,)
 
 
 def _functional_init_arguments(args, kwargs) -> bool:
@@ -45,7 +45,7 @@ def _inject_functional(cls):
 
 
 class Model(*_TRAINER_BASES, Layer):
-    """A layer that groups layers, with inspection and (once trainers exist) training.
+    """A layer that groups layers, with inspection and training (`compile`, `fit`, ...).
 
     Subclass it, creating layers in `__init__` and the forward pass in `call`; `call` may
     take a `training` argument, which `Model.__call__` resolves as Keras does. Calling
@@ -170,6 +170,56 @@ class Model(*_TRAINER_BASES, Layer):
             layer_range=layer_range,
         )
 
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Save the model (config, weights, optimizer state) as a `.keras` file.
+
+        Args:
+            filepath: a path ending in `.keras` (`.h5` for the legacy format; a folder
+                with `zipped=False`).
+            overwrite: when False and the file exists, ask before overwriting it.
+            zipped: write a zip archive (default) or a folder of the same entries.
+            **kwargs: `include_optimizer` (legacy `.h5` only).
+
+        Example:
+            >>> model.save("model.keras")  # doctest: +SKIP
+            >>> restored = lamina.models.load_model("model.keras")  # doctest: +SKIP
+        """
+        from lamina.saving import saving_api
+
+        return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Save the weights and optimizer state to `.weights.h5` (or shards + `.weights.json`).
+
+        Args:
+            filepath: a path ending in `.weights.h5`, or `.weights.json` when sharding.
+            overwrite: when False and the file exists, ask before overwriting it.
+            max_shard_size: the largest shard in GB (None: one file).
+
+        Example:
+            >>> model.save_weights("model.weights.h5")  # doctest: +SKIP
+        """
+        from lamina.saving import saving_api
+
+        return saving_api.save_weights(
+            self, filepath, overwrite=overwrite, max_shard_size=max_shard_size
+        )
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights from `.weights.h5`, `.weights.json`, `.keras` or legacy `.h5` files.
+
+        Args:
+            filepath: the file (or the index of sharded weights).
+            skip_mismatch: warn about layers whose weights do not fit and load the others.
+            **kwargs: `objects_to_skip` (`.weights.h5`); `by_name` (legacy `.h5`).
+
+        Example:
+            >>> model.load_weights("model.weights.h5")  # doctest: +SKIP
+        """
+        from lamina.saving import saving_api
+
+        return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
     def to_json(self, **kwargs) -> str:
         """The model's serialized config as a JSON string (`json.dumps` kwargs accepted).
 
@@ -186,7 +236,13 @@ class Model(*_TRAINER_BASES, Layer):
             return
         if "input_shape" in config:
             try:
-                self.build(config["input_shape"])
+                if type(self).build is Layer.build:
+                    # As Keras: a model without its own build() is built by running call()
+                    # on symbolic inputs, which builds its sub-layers too.
+                    self.compute_output_spec(_symbolic_inputs(config["input_shape"]))
+                    self.built = True
+                else:
+                    self.build(config["input_shape"])
                 ok = self.built
             except Exception:  # reported below with Keras's warning
                 ok = False
@@ -228,6 +284,17 @@ class Model(*_TRAINER_BASES, Layer):
                 f"instance of {cls.__name__} from its config.\n\nReceived config={config}"
                 f"\n\nError encountered during deserialization: {err}"
             ) from err
+
+
+def _symbolic_inputs(shape):
+    """KerasTensors for a build config's `input_shape` (one shape, or a nest of them)."""
+    from lamina.layers.symbolic import KerasTensor
+
+    if isinstance(shape, dict):
+        return {key: _symbolic_inputs(value) for key, value in shape.items()}
+    if shape and all(isinstance(s, (list, tuple, dict)) for s in shape):
+        return [_symbolic_inputs(s) for s in shape]
+    return KerasTensor(tuple(shape))
 
 
 def model_from_json(json_string, custom_objects=None):
