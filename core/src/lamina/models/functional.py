@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import functools
 import inspect
 import warnings
 
@@ -230,8 +231,19 @@ def _accepts(operation, name) -> bool:
     call = getattr(operation, "call", None)
     if call is None:
         return False
+    # The answer depends only on the function behind the bound method; cached because
+    # every call of the model asks it for every layer.
+    function = getattr(call, "__func__", call)
     try:
-        params = inspect.signature(call).parameters
+        return _function_accepts(function, name)
+    except TypeError:  # an unhashable callable object: answer without the cache
+        return _function_accepts.__wrapped__(function, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _function_accepts(function, name) -> bool:
+    try:
+        params = inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
     return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
