@@ -33,6 +33,7 @@ _CONV_LAYERS = [
         "AdaptiveMaxPooling{}D",
         "AdaptiveAveragePooling{}D",
     ),
+    *_expand("UpSampling{}D", "ZeroPadding{}D", "Cropping{}D"),
 ]
 _CONV_OPS = [
     "conv",
@@ -57,7 +58,8 @@ _RNN_LAYERS = [
     "TimeDistributed",
     *_expand("ConvLSTM{}D"),
 ]
-# Every Keras optimizer but the base class and SGD; Keras also accepts the lower-case names.
+# Every Keras optimizer but the base class, SGD and LossScaleOptimizer (all three in core);
+# Keras also accepts the lower-case names.
 _OPTIMIZERS = [
     "Adadelta",
     "Adafactor",
@@ -68,7 +70,6 @@ _OPTIMIZERS = [
     "Ftrl",
     "Lamb",
     "Lion",
-    "LossScaleOptimizer",
     "MultiOptimizer",
     "Muon",
     "Nadam",
