@@ -4,7 +4,7 @@ Each session builds its own fresh virtual environment (uv when available, else v
 a session proves that the packages it installs work without anything else from this checkout.
 
     nox -l                         # list the sessions
-    nox -s tests_core parity lint  # what CI runs (see README.md and .ci/run)
+    nox -s tests_core tests_plugin parity lint  # what CI runs (see README.md and .ci/run)
     nox -s tests_core -- -k tape   # arguments after `--` go to pytest
 """
 
@@ -24,7 +24,7 @@ else:  # pragma: no cover - nox itself may run on 3.10
     import tomli as tomllib
 
 nox.options.default_venv_backend = "uv|venv"
-nox.options.sessions = ["tests_core", "tests_plugin", "lint"]
+nox.options.sessions = ["tests_core", "tests_plugin", "parity", "lint"]
 nox.options.error_on_external_run = True
 
 ROOT = Path(__file__).resolve().parent
@@ -210,9 +210,9 @@ def wheels(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Train a small MLP on the digits dataset shipped with lamina (examples/train_digits.py)."""
+    """The README's demo: examples/quickstart.py trains a Keras model on the shipped digits."""
     session.install(str(CORE["path"]))
-    session.run("python", "examples/train_digits.py", *session.posargs)
+    session.run("python", "examples/quickstart.py", *session.posargs)
 
 
 @nox.session

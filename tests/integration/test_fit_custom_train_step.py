@@ -153,6 +153,7 @@ def test_sample_weight_unpacking_and_custom_test_step(data):
     assert sorted(result) == ["loss", "mae"]
 
 
+@pytest.mark.without_plugin("lamina-optim")
 def test_evaluate_only_model_compiled_with_the_default_optimizer(data):
     """compile() without an optimizer works without lamina-optim until training needs it."""
     model = keras.Sequential([keras.Input((32,)), keras.layers.Dense(1)])

@@ -167,6 +167,7 @@ def test_optimizers_get_accepts_names_configs_and_instances(installed, kit):
         get({"config": {}})
 
 
+@pytest.mark.without_plugin("lamina-layers-conv", "lamina-optim")
 def test_namespaces_are_reachable_from_a_plain_import_lamina():
     code = (
         "import lamina\n"

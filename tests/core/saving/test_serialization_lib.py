@@ -367,6 +367,7 @@ def test_non_modeling_api_is_refused():
         deserialize_keras_object(config)
 
 
+@pytest.mark.without_plugin("lamina-layers-conv", "lamina-optim")
 def test_missing_first_party_plugin_names_the_distribution():
     config = {
         "module": "keras.layers",

@@ -77,6 +77,7 @@ def test_mismatched_sample_counts_fail_before_training():
     _assert_unchanged(model, before)
 
 
+@pytest.mark.without_plugin("lamina-optim")
 def test_unknown_names_fail_at_compile_and_keep_the_previous_compile():
     model = _model()
     model.compile(optimizer="sgd", loss="mae")
@@ -166,6 +167,7 @@ def test_compile_from_config_warns_for_a_custom_compile():
         Custom().compile_from_config({"loss": "mse"})
 
 
+@pytest.mark.without_plugin("lamina-optim")
 def test_default_optimizer_error_is_raised_when_training():
     model = _model(1, None)
     model.compile(loss="mse")
