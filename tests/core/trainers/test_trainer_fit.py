@@ -316,3 +316,26 @@ def test_verbose_prints_progress(verbose, capsys):
     assert "Epoch 2/2" in out and "loss:" in out and "mae:" in out
     model.fit(x, y, epochs=1, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def test_fit_keeps_the_order_of_model_weights():
+    # The trainer caches the trainable weights during an epoch; that cache must not be
+    # adopted by the layer tracker as the model's own variables (it reordered `weights`).
+    model = lamina.Sequential(
+        [
+            lamina.Input((3,)),
+            lamina.layers.Dense(4),
+            lamina.layers.BatchNormalization(),
+            lamina.layers.Dense(1),
+        ]
+    )
+    before = [v.path for v in model.weights]
+    seen = []
+    probe = lamina.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append([v.path for v in model.weights])
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 3), "float32")
+    model.fit(x, np.ones((8, 1), "float32"), epochs=1, verbose=0, callbacks=[probe])
+    assert seen == [before]  # one batch of 8
+    assert [v.path for v in model.weights] == before

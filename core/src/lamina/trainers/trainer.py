@@ -69,6 +69,12 @@ class Trainer:
     # every step, and finding them walks every layer.
     _run_cache = None
 
+    @no_automatic_dependency_tracking
+    def _set_run_cache(self, value) -> None:
+        # Untracked: the tracker would otherwise adopt the cached variables as the
+        # model's own and reorder `model.weights`.
+        self._run_cache = value
+
     # ------------------------------------------------------------------ compile
     @no_automatic_dependency_tracking
     def compile(
@@ -543,7 +549,7 @@ class Trainer:
                 self.optimizer.finalize_variable_values(self.trainable_weights)
         finally:
             self._eval_epoch_iterator = None
-            self._run_cache = None
+            self._set_run_cache(None)
         callbacks.on_train_end(logs=training_logs)
         return self.history
 
@@ -828,7 +834,7 @@ class Trainer:
         the first batch is checked against the model and losses before it is run."""
         size = self.steps_per_execution
         group, begin = [], 0
-        self._run_cache = None
+        self._set_run_cache(None)
         try:
             for step, batch in epoch_iterator.enumerate_epoch():
                 if check_first_batch:
@@ -837,7 +843,7 @@ class Trainer:
                     self.reset_metrics()
                     check_first_batch = False
                 if self._run_cache is None and self._compiled_objects_built():
-                    self._run_cache = (self.trainable_weights, self._collect_metrics())
+                    self._set_run_cache((self.trainable_weights, self._collect_metrics()))
                 if not group:
                     begin = step
                 group.append(batch)
@@ -847,7 +853,7 @@ class Trainer:
             if group:
                 yield begin, begin + len(group) - 1, group
         finally:
-            self._run_cache = None
+            self._set_run_cache(None)
 
     def _compiled_objects_built(self) -> bool:
         """Whether the compiled loss and metrics exist in full (their metrics are final)."""
