@@ -1001,6 +1001,11 @@ class Layer:
             if name in spec.arg_names and _holds_tensors(value) and not name.endswith("mask"):
                 shapes[f"{name}_shape"] = _shape_of(value)
         if type(self).build is Layer.build:
+            # Keras records the first call's shapes for every layer (its build_config).
+            if len(shapes) == 1:
+                self._build_shapes = {"input_shape": next(iter(shapes.values()))}
+            elif shapes:
+                self._build_shapes = shapes
             return  # a layer without build() creates its state in call()
         build_params = [
             p
@@ -1119,6 +1124,57 @@ class Layer:
         elif "shapes_dict" in config:
             self.build(**{k: _tupleize(v) for k, v in config["shapes_dict"].items()})
         self.built = True
+
+    # ------------------------------------------------------------------ saving
+    def save_own_variables(self, store) -> None:
+        """Write this layer's own variables to `store` as "0", "1", ... (trainable first).
+
+        Override it (with `load_own_variables`) to control how the layer's state is saved.
+
+        Example:
+            >>> store = {}
+            >>> layer.save_own_variables(store)  # doctest: +SKIP
+        """
+        for i, variable in enumerate(self._saved_variables()):
+            store[str(i)] = variable
+
+    def _saved_variables(self) -> list:
+        """Own variables, less those of sub-layers (held in attributes, e.g. a cache)."""
+        nested = {id(v) for layer in self._layers for v in layer.variables}
+        return [v for v in self._own_variables() if id(v) not in nested]
+
+    def load_own_variables(self, store) -> None:
+        """Assign this layer's own variables from what `save_own_variables` wrote.
+
+        Counts and shapes are all checked before any variable changes.
+
+        Example:
+            >>> layer.load_own_variables({"0": kernel, "1": bias})  # doctest: +SKIP
+        """
+        variables = self._saved_variables()
+        if len(store.keys()) != len(variables):
+            if not variables and not self.built:
+                raise ValueError(
+                    f"Layer '{self.name}' was never built and thus it doesn't have any "
+                    f"variables. However the weights file lists {len(store.keys())} "
+                    "variables for this layer. Make its parent's `build()` build it, or "
+                    "implement `build_from_config(config)` (and `get_build_config()`)."
+                )
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store.keys())} variables during loading. "
+                f"Expected: {[v.name for v in variables]}"
+            )
+        values = [store[str(i)] for i in range(len(variables))]
+        wrong = [
+            f"'{v.path}' has shape {tuple(v.shape)}, the saved value has shape {np.shape(x)}"
+            for v, x in zip(variables, values)
+            if tuple(v.shape) != np.shape(x)
+        ]
+        if wrong:
+            raise ValueError(f"Layer '{self.name}': {'; '.join(wrong)}.")
+        for variable, value in zip(variables, values):
+            variable.assign(value)
 
     # ------------------------------------------------------------------ misc
     def _check_init_called(self):

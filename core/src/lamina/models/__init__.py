@@ -1,4 +1,5 @@
-"""lamina.models: `Model`, `Sequential`, `Functional`, `clone_model`, `model_from_json`.
+"""lamina.models: `Model`, `Sequential`, `Functional`, `clone_model`, `model_from_json`,
+`load_model`, `save_model`.
 
 Example:
     >>> import lamina
@@ -10,5 +11,14 @@ from lamina.models.cloning import clone_model
 from lamina.models.functional import Functional
 from lamina.models.model import Model, model_from_json
 from lamina.models.sequential import Sequential
+from lamina.saving.saving_api import load_model, save_model
 
-__all__ = ["Functional", "Model", "Sequential", "clone_model", "model_from_json"]
+__all__ = [
+    "Functional",
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_json",
+    "save_model",
+]

@@ -610,7 +610,12 @@ class Optimizer:
     def save_own_variables(self, store) -> None:
         """Write the optimizer's variables to `store` under keys "0", "1", ..."""
         for i, variable in enumerate(self.variables):
-            store[str(i)] = variable.numpy().copy()
+            value = variable.numpy().copy()
+            if variable is self._iterations:
+                # Keras on JAX and torch stores the step counter as int32; so do we, so
+                # that files match theirs (int64 ones from TensorFlow load all the same).
+                value = value.astype("int32")
+            store[str(i)] = value
 
     def load_own_variables(self, store) -> None:
         """Read the optimizer's variables from `store` (skipped with a warning on mismatch)."""

@@ -1,8 +1,10 @@
-"""lamina.saving: the `keras.saving` serialization API (configs in Keras 3's schema).
+"""lamina.saving: the `keras.saving` API: configs in Keras 3's schema, and the `.keras`,
+`.weights.h5` and legacy `.h5` files (h5py is imported only when a file is used).
 
 Example:
     >>> config = lamina.saving.serialize_keras_object(lamina.regularizers.L2(0.1))
     >>> lamina.saving.deserialize_keras_object(config)
+    >>> lamina.saving.save_model(model, "model.keras")  # doctest: +SKIP
 """
 
 from lamina.saving.object_registration import (
@@ -13,6 +15,7 @@ from lamina.saving.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
+from lamina.saving.saving_api import load_model, load_weights, save_model, save_weights
 from lamina.saving.serialization_lib import (
     deserialize_keras_object,
     serialize_keras_object,
@@ -25,6 +28,10 @@ __all__ = [
     "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
+    "load_model",
+    "load_weights",
     "register_keras_serializable",
+    "save_model",
+    "save_weights",
     "serialize_keras_object",
 ]
