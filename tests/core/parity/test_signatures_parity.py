@@ -29,9 +29,12 @@ PLUGIN_OPS = {
 @pytest.mark.parametrize("name", KERAS_OPS)
 def test_op_exists_with_keras_signature(name):
     if name in PLUGIN_OPS:
-        with pytest.raises(PluginNotInstalledError, match="lamina-layers-conv"):
+        try:
             getattr(ops, name)
-        return
+        except PluginNotInstalledError as err:
+            assert "lamina-layers-conv" in str(err)
+            return
+        # The plugin is installed (the parity session installs every package): compare.
     ours = list(inspect.signature(getattr(ops, name)).parameters)
     theirs = list(inspect.signature(getattr(keras.ops, name)).parameters)
     assert ours == theirs
