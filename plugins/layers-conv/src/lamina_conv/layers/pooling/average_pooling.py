@@ -1,0 +1,107 @@
+"""`AveragePooling1D/2D/3D` (and the `AvgPool*D` aliases)."""
+
+from lamina_conv.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling1D(BasePooling):
+    """Average pooling over temporal data: inputs `(batch, steps, channels)`.
+
+    Each output element is the mean of one window of the input.
+
+    Args:
+        pool_size: int or 1-tuple, the window size.
+        strides: int or 1-tuple, or None for `pool_size`.
+        padding: `"valid"` or `"same"`.
+        data_format: `"channels_last"` or `"channels_first"`; default from
+            `lamina.config.image_data_format()`.
+        name: the layer's name.
+
+    Example:
+        >>> AveragePooling1D(2)(ops.ones((2, 6, 3))).shape
+        (2, 3, 3)
+    """
+
+    def __init__(
+        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(
+            pool_size,
+            strides,
+            pool_dimensions=1,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
+        )
+
+
+class AveragePooling2D(BasePooling):
+    """Average pooling over spatial data: inputs `(batch, rows, cols, channels)`.
+
+    Each output element is the mean of one window of the input.
+
+    Args:
+        pool_size: int or tuple of 2 ints, the window size.
+        strides: int or tuple of 2 ints, or None for `pool_size`.
+        padding: `"valid"` or `"same"`.
+        data_format: `"channels_last"` or `"channels_first"`; default from
+            `lamina.config.image_data_format()`.
+        name: the layer's name.
+
+    Example:
+        >>> AveragePooling2D(2)(ops.ones((2, 6, 6, 3))).shape
+        (2, 3, 3, 3)
+    """
+
+    def __init__(
+        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(
+            pool_size,
+            strides,
+            pool_dimensions=2,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
+        )
+
+
+class AveragePooling3D(BasePooling):
+    """Average pooling over volumetric data: inputs `(batch, d1, d2, d3, channels)`.
+
+    Each output element is the mean of one window of the input.
+
+    Args:
+        pool_size: int or tuple of 3 ints, the window size.
+        strides: int or tuple of 3 ints, or None for `pool_size`.
+        padding: `"valid"` or `"same"`.
+        data_format: `"channels_last"` or `"channels_first"`; default from
+            `lamina.config.image_data_format()`.
+        name: the layer's name.
+
+    Example:
+        >>> AveragePooling3D(2)(ops.ones((2, 4, 4, 4, 3))).shape
+        (2, 2, 2, 2, 3)
+    """
+
+    def __init__(
+        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(
+            pool_size,
+            strides,
+            pool_dimensions=3,
+            pool_mode="average",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
+        )
+
+
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+AvgPool3D = AveragePooling3D
