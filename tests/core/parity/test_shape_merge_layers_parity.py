@@ -163,7 +163,10 @@ SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("make,shape", SHAPES, ids=str)
+# Ids from the position and shape: a lambda's repr differs between processes (pytest-xdist).
+@pytest.mark.parametrize(
+    "make,shape", SHAPES, ids=[f"{i}-{shape}" for i, (_, shape) in enumerate(SHAPES)]
+)
 def test_compute_output_shape_matches_keras(make, shape):
     assert make(LAMINA).compute_output_shape(shape) == make(keras.layers).compute_output_shape(
         shape
