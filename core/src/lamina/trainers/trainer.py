@@ -61,6 +61,9 @@ class Trainer:
     _loss_tracker = None
     _compile_config = None
     _initial_epoch = None
+    # Batches of the first epoch an interrupted run already trained on (BackupAndRestore
+    # sets it): they are drawn again, keeping the data order, but not trained on.
+    _initial_step = None
     _eval_epoch_iterator = None
     _run_eagerly = False
     _jit_compile = False
@@ -520,17 +523,21 @@ class Trainer:
         training_logs = None
         logs = {}
         initial_epoch = self._initial_epoch or initial_epoch
+        skip_steps = self._initial_step or 0
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 callbacks.on_epoch_begin(epoch)
                 for begin, end, batches in self._executions(epoch_iterator, check_first_batch):
+                    if end < skip_steps:
+                        continue
                     callbacks.on_train_batch_begin(begin)
                     logs = train_function(batches)
                     callbacks.on_train_batch_end(end, logs)
                     if self.stop_training:
                         break
                 check_first_batch = False
+                skip_steps = 0
                 epoch_logs = dict(self._get_metrics_result_or_logs(logs))
                 if validation_data is not None and _should_eval(epoch, validation_freq):
                     val_logs = self.evaluate(
