@@ -246,3 +246,9 @@ def test_get_data_adapter_passes_adapters_through_and_rejects_unknown_types():
         get_data_adapter(collections.Counter(a=1))
     with pytest.raises(ValueError, match="Unrecognized data type"):
         get_data_adapter(3.5)
+
+
+def test_cardinality_error_lists_only_the_parts_given():
+    with pytest.raises(ValueError) as err:
+        get_data_adapter(np.ones((4, 2)), np.ones((3, 1)))
+    assert str(err.value).endswith("'x' sizes: 4; 'y' sizes: 3")

@@ -174,7 +174,8 @@ def check_data_cardinality(data) -> int:
         lines = []
         for label, single in zip(["x", "y", "sample_weight"], parts):
             shown = ", ".join(str(_batch_size_of(a)) for a in flatten(single) if a is not None)
-            lines.append(f"'{label}' sizes: {shown}")
+            if shown:  # a part given as None (no y, no sample_weight) has nothing to show
+                lines.append(f"'{label}' sizes: {shown}")
         raise ValueError(
             "Data cardinality is ambiguous. Make sure all arrays contain the same number "
             "of samples. " + "; ".join(lines)
