@@ -4,7 +4,8 @@ Each session builds its own fresh virtual environment (uv when available, else v
 a session proves that the packages it installs work without anything else from this checkout.
 
     nox -l                         # list the sessions
-    nox -s tests_core tests_plugin parity lint  # what CI runs (see README.md and .ci/run)
+    nox -s tests_core tests_plugin tests_bench parity lint  # what CI runs (README.md, .ci/run)
+    nox -s bench -- --quick        # lamina against PyTorch and Keras on W1-W5 (bench/)
     nox -s tests_core -- -k tape   # arguments after `--` go to pytest
 """
 
@@ -24,7 +25,7 @@ else:  # pragma: no cover - nox itself may run on 3.10
     import tomli as tomllib
 
 nox.options.default_venv_backend = "uv|venv"
-nox.options.sessions = ["tests_core", "tests_plugin", "parity", "lint"]
+nox.options.sessions = ["tests_core", "tests_plugin", "tests_bench", "parity", "lint"]
 nox.options.error_on_external_run = True
 
 ROOT = Path(__file__).resolve().parent
@@ -35,6 +36,9 @@ XDIST = ["pytest-xdist>=3.6"]
 RUFF = "ruff==0.17.6"  # pinned: new ruff releases add rules, and CI must not change by itself
 # Real Keras 3 on JAX is the reference for parity; keras 3.15 on JAX needs no TensorFlow.
 PARITY_DEPS = ["keras==3.15.1", "jax==0.10.2"]
+# The peers lamina is measured against (bench/). torch 2.13.0 is the CPU build pip finds on
+# this machine; asked of uv or PyPI, torch brings gigabytes of CUDA packages instead.
+BENCH_PEERS = ["torch==2.13.0", *PARITY_DEPS, "tensorflow-cpu==2.21.0"]
 UNIT_MARKERS = "not parity and not gpu"
 
 NO_PLUGINS = """\
@@ -159,6 +163,24 @@ def tests_all(session: nox.Session) -> None:
 
 
 @nox.session
+def tests_bench(session: nox.Session) -> None:
+    """The benchmark code (bench/) with tiny step counts: it runs, reports, and lamina trains."""
+    session.install(*_editable(*LOCAL.values()), *PYTEST)
+    session.run("pytest", "-q", str(ROOT / "tests" / "bench"), *session.posargs)
+
+
+@nox.session(venv_backend="venv")
+def bench(session: nox.Session) -> None:
+    """Benchmarks: lamina and its peers (PyTorch, Keras on JAX and TensorFlow), `python -m bench`.
+
+    Arguments after `--` go to `python -m bench` (e.g. `-- --quick`, `-- --profile W2`). pip,
+    not uv, installs here: only pip finds the CPU build of torch this machine holds.
+    """
+    session.install(*[str(pkg["path"]) for pkg in LOCAL.values()], *BENCH_PEERS)
+    session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session
 def parity(session: nox.Session) -> None:
     """Compare lamina with real Keras 3 on JAX: tests/core/parity and tests/<plugin>/parity."""
     session.install(*_editable(*LOCAL.values()), *PARITY_DEPS, *PYTEST, *XDIST)
@@ -176,7 +198,9 @@ def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over all code in the repository."""
     session.install(RUFF)
     paths = [
-        p for p in ("core", "plugins", "tests", "examples", "noxfile.py") if (ROOT / p).exists()
+        p
+        for p in ("core", "plugins", "tests", "bench", "examples", "noxfile.py")
+        if (ROOT / p).exists()
     ]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)

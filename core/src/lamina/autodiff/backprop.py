@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina.autodiff import profiler
 from lamina.backend import namespace
 
 
@@ -76,6 +77,7 @@ def backward(seeds, wanted, free_graph):
         accumulate(node, index, g)
     order, useful = _topological_order([s[0] for s in seeds], wanted)
     results = {}
+    profile = profiler.active
     for node in reversed(order):
         slots = grads.pop(node, None)
         if node in wanted:
@@ -89,6 +91,8 @@ def backward(seeds, wanted, free_graph):
                 g if g is not None else namespace(_any(slots)).zeros(shape, dtype)
                 for g, (shape, dtype) in zip(slots, node.out_meta)
             )
+        if profile is not None:
+            start = profile.clock()
         input_grads = node.vjp(cotangent)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
@@ -99,6 +103,8 @@ def backward(seeds, wanted, free_graph):
             if callable(g):
                 g = g()
             accumulate(parent[0], parent[1], g)
+        if profile is not None:
+            profile.add_backward(node.name, profile.clock() - start)
         if free_graph:
             node.vjp = None
             node.parents = ()

@@ -35,6 +35,7 @@ import inspect
 
 import numpy as np
 
+from lamina.autodiff import profiler
 from lamina.autodiff.graph import Node, recording
 from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
@@ -166,8 +167,10 @@ def primitive(fn=None, *, nin: int | None = None, multiple_outputs: bool = False
         try:
             if _arrays.bfloat16_loaded is not None and _has_bfloat16(arrays):
                 out, vjp = _in_float32(fn, arrays, args, kwargs, n_inputs, dtype_parameter)
-            else:
+            elif profiler.active is None:
                 out, vjp = fn(*arrays, *args[n_inputs:], **kwargs)
+            else:
+                out, vjp = profiler.active.call(op_name, fn, *arrays, *args[n_inputs:], **kwargs)
         except (ValueError, TypeError, IndexError) as err:
             raise _explained(err, op_name, arrays) from err
         node = None
