@@ -98,6 +98,8 @@ def _scaled(workload, factor: float):
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.profile:
+        if args.device == "gpu":
+            os.environ["LAMINA_DEVICE"] = "gpu:0"
         for name in args.profile:
             train = profile.profile_train(name) if WORKLOADS[name].trains else None
             print(profile.render(name, train, profile.profile_predict(name)), flush=True)

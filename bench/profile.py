@@ -8,7 +8,9 @@ accumulation), the rest of `GradientTape.gradient` (the engine's walk), the opti
 what `fit` does between steps (data slicing, callbacks). Then the same for `predict`.
 
 Timing every primitive adds about a microsecond per op, so the total runs a little
-slower than an unprofiled step; the shares are what matter.
+slower than an unprofiled step; the shares are what matter. On a GPU (`LAMINA_DEVICE=gpu:0`,
+or `python -m bench --profile W2 --device gpu`) each op is synchronized before its clock
+reading, so the figures are per-op device times and the step runs slower still.
 """
 
 from __future__ import annotations
@@ -20,6 +22,17 @@ from dataclasses import replace
 
 from bench.models import build
 from bench.workloads import ADAM, WORKLOADS, make_data
+
+
+def _synchronize():
+    """The device's synchronize when lamina runs on a GPU (kernels run asynchronously)."""
+    import lamina
+
+    if lamina.config.get_device().kind == "gpu":
+        import cupy
+
+        return cupy.cuda.Device().synchronize
+    return None
 
 
 class _Bracket:
@@ -62,7 +75,7 @@ def profile_train(name: str, steps: int | None = None) -> dict:
 
     totals: dict[str, float] = defaultdict(float)
     original_gradient = GradientTape.gradient
-    with PrimitiveProfile() as profile:
+    with PrimitiveProfile(synchronize=_synchronize()) as profile:
         model.train_step = _Bracket(totals, "train_step", profile).wrap(model.train_step)
         model.optimizer.apply = _Bracket(totals, "optimizer", profile).wrap(model.optimizer.apply)
         GradientTape.gradient = _Bracket(totals, "gradient", profile).wrap(original_gradient)
@@ -127,7 +140,7 @@ def profile_predict(name: str, steps: int | None = None) -> dict:
     batch = workload.predict_batch
     x, _ = make_data(name, steps * batch)
     model.predict(x[:batch], batch_size=batch, verbose=0)
-    with PrimitiveProfile() as profile:
+    with PrimitiveProfile(synchronize=_synchronize()) as profile:
         start = time.perf_counter()
         model.predict(x, batch_size=batch, verbose=0)
         elapsed = time.perf_counter() - start
