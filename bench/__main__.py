@@ -127,6 +127,7 @@ def main(argv=None) -> int:
         f"{' (--quick)' if args.quick else ''}; % of peak = of {peak:.0f} GFLOP/s "
         f"(best float32 GEMM here); ratios > 1 mean lamina is faster."
     )
+    print("\n".join(["", *table.roofline_rows(workloads, peak), ""]))
     print(table.render(records, peak, header), flush=True)
     if args.json:
         report = {

@@ -114,6 +114,29 @@ def render(records: list[dict], peak_gflops: float, header: str) -> str:
     return "\n".join(lines)
 
 
+def roofline_rows(workloads, peak_gflops: float) -> list[str]:
+    """Each workload's GFLOP per train step and per predict batch, and their time at the peak."""
+    lines = [
+        f"Roofline: float32 GEMM peak {peak_gflops:.0f} GFLOP/s; FLOPs = 2 x MACs of the matmuls"
+        " per forward pass, a train step = 3 forward passes.",
+        "",
+        "| workload | GFLOP / train step | GFLOP / predict batch | ms / train step at peak"
+        " | ms / predict batch at peak |",
+        "|---|---|---|---|---|",
+    ]
+    for w in workloads:
+        train = roofline.train_flops_per_sample(w) * w.train_batch / 1e9 if w.trains else None
+        predict = roofline.predict_flops_per_sample(w) * w.predict_batch / 1e9
+        cells = [
+            _number(train, 2),
+            _number(predict, 2),
+            _number(None if train is None else 1e3 * train / peak_gflops, 1),
+            _number(1e3 * predict / peak_gflops, 1),
+        ]
+        lines.append(f"| {w.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def not_measured(records: list[dict]) -> list[str]:
     """One line per workload lamina skipped, then one per other record that did not run."""
     lines = []

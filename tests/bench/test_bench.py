@@ -169,6 +169,10 @@ def test_roofline_measures_a_gemm_and_converts_rates():
     assert roofline.train_flops_per_sample(w1) == 3 * 2 * 668_672
     assert roofline.percent_of_peak(1000.0, 2e9, 200.0) == pytest.approx(1000.0)
     assert roofline.percent_of_peak(None, 1.0, 200.0) is None
+    lines = table.roofline_rows([w1, WORKLOADS["W5b_resnet50"]], peak_gflops=200.0)
+    # W1: 3 x 2 x 668,672 x 128 = 0.51 GFLOP per step, 2.6 ms at 200 GFLOP/s (as the spec says).
+    assert "| W1_mlp | 0.51 | 0.17 | 2.6 | 0.9 |" in lines
+    assert "| W5b_resnet50 | - | 61.73 | - | 308.6 |" in lines
 
 
 def test_profile_splits_a_train_step_into_parts_that_add_up():

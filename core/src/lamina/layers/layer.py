@@ -137,6 +137,19 @@ def _call_spec(fn) -> _CallSpec:
     return spec
 
 
+def call_accepts(layer: Layer, argument: str) -> bool:
+    """Whether `layer`'s `call` takes the keyword `argument` (or any keyword, through `**kwargs`).
+
+    For wrapper layers, which pass `training` or `mask` on only to layers that take them.
+
+    Example:
+        >>> call_accepts(lamina.layers.Dropout(0.5), "training")
+        True
+    """
+    spec = _call_spec(type(layer).call)
+    return argument in spec.arg_names or spec.has_varkw
+
+
 def _flatten(structure):
     """The leaves of nested lists, tuples and dicts (dict values in key order)."""
     if isinstance(structure, (list, tuple)):

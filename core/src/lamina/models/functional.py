@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import collections
 import copy
-import functools
 import inspect
 import warnings
 
 from lamina.autodiff import nest
 from lamina.layers.input_layer import Input, InputLayer
-from lamina.layers.layer import Layer
+from lamina.layers.layer import Layer, call_accepts
 from lamina.layers.symbolic import KerasTensor, Node, SymbolicOp
 from lamina.models.model import Model
 
@@ -226,27 +225,10 @@ def clone_graph_nodes(inputs, outputs):
 
 
 def _accepts(operation, name) -> bool:
+    # Models take `training` and `mask` through `Model.__call__`; `SymbolicOp`s take neither.
     if isinstance(operation, Model):
         return True
-    call = getattr(operation, "call", None)
-    if call is None:
-        return False
-    # The answer depends only on the function behind the bound method; cached because
-    # every call of the model asks it for every layer.
-    function = getattr(call, "__func__", call)
-    try:
-        return _function_accepts(function, name)
-    except TypeError:  # an unhashable callable object: answer without the cache
-        return _function_accepts.__wrapped__(function, name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _function_accepts(function, name) -> bool:
-    try:
-        params = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    return isinstance(operation, Layer) and call_accepts(operation, name)
 
 
 class Functional(Model):
