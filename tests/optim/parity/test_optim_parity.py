@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import lamina
+from lamina_optim.optimizers import blockwise
 
 STEPS = 100
 RTOL, ATOL = 1e-5, 1e-6
@@ -189,6 +190,23 @@ def test_multi_optimizer_matches_keras():
         return opts.MultiOptimizer(optimizer_map, name="opt")
 
     run_both(make(keras), make(lamina))
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_on_a_variable_of_several_blocks_matches_keras(amsgrad):
+    # lamina updates a variable this large block by block, in cache-sized slices.
+    initial = np.random.default_rng(2).standard_normal((600, 500)).astype("float32")
+    assert initial.size > blockwise.BLOCK
+    keras_var = keras.Variable(initial, name="big")
+    lamina_var = lamina.Variable(initial, name="big")
+    keras_opt = _make(keras, "Adam", learning_rate=0.01, amsgrad=amsgrad)
+    lamina_opt = _make(lamina, "Adam", learning_rate=0.01, amsgrad=amsgrad)
+    stepper = KerasStepper(keras_opt, [keras_var])
+    for grads in _gradients([initial.shape], steps=10, seed=3):
+        stepper.apply(grads)
+        lamina_opt.apply(grads, [lamina_var])
+    stepper.sync()
+    assert_same_state(keras_opt, lamina_opt, [keras_var], [lamina_var])
 
 
 @pytest.mark.parametrize("name", ["Nadam", "Adafactor", "MultiOptimizer"])

@@ -63,6 +63,15 @@ def update(variable: Variable, ufunc, *operands) -> None:
         variable._value = ufunc(variable._value, *operands, out=out)
 
 
+def own(variable: Variable) -> None:
+    """Give `variable` an array of its own (a copy when shared), to update in place after.
+
+    For updates written block by block, where `update`'s fresh output array does not fit.
+    """
+    if not _owns_array(variable):
+        variable._value = variable._value.copy()
+
+
 def copy_into(variable: Variable, value) -> None:
     """Set `variable` to a copy of `value` (cast to the variable's dtype)."""
     array = as_array(value, variable._value)

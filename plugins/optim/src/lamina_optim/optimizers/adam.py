@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lamina.backend import namespace
-from lamina.optimizers import Optimizer, inplace
+from lamina.optimizers import Optimizer
 from lamina_optim.optimizers import moments
 
 
@@ -83,15 +82,18 @@ class Adam(Optimizer):
         """One Adam update of `variable`, written into its array."""
         gradient = moments.gradient_array(gradient, variable)
         index = self._get_variable_index(variable)
-        m, v = self._momentums[index], self._velocities[index]
-        alpha = moments.adam_alpha(self, learning_rate, self.beta_1, self.beta_2, gradient.dtype)
-        buffers = self._scratch.like(gradient, 0), self._scratch.like(gradient, 1)
-        moments.adam_moments(m, v, gradient, self.beta_1, self.beta_2, buffers[0])
-        if self.amsgrad:
-            v_hat = self._velocity_hats[index]
-            inplace.update(v_hat, namespace(gradient).maximum, v._value)
-            v = v_hat
-        moments.adam_descent(variable, m, v, alpha, self.epsilon, buffers)
+        coefficients = moments.adam_coefficients(
+            self, learning_rate, self.beta_1, self.beta_2, self.epsilon, gradient.dtype
+        )
+        moments.adam_update(
+            variable,
+            self._momentums[index],
+            self._velocities[index],
+            gradient,
+            coefficients,
+            self._scratch,
+            v_hat=self._velocity_hats[index] if self.amsgrad else None,
+        )
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -142,12 +142,10 @@ class Muon(Optimizer):
             self._muon_update_step(gradient, variable, learning_rate, m)
 
     def _adamw_update_step(self, gradient, variable, learning_rate, m, v) -> None:
-        alpha = moments.adam_alpha(
-            self, learning_rate, self.adam_beta_1, self.adam_beta_2, gradient.dtype
+        coefficients = moments.adam_coefficients(
+            self, learning_rate, self.adam_beta_1, self.adam_beta_2, self.epsilon, gradient.dtype
         )
-        buffers = self._scratch.like(gradient, 0), self._scratch.like(gradient, 1)
-        moments.adam_moments(m, v, gradient, self.adam_beta_1, self.adam_beta_2, buffers[0])
-        moments.adam_descent(variable, m, v, alpha, self.epsilon, buffers)
+        moments.adam_update(variable, m, v, gradient, coefficients, self._scratch)
 
     def _muon_update_step(self, gradient, variable, learning_rate, m) -> None:
         xp, dtype = namespace(gradient), gradient.dtype
