@@ -43,7 +43,7 @@ class Workload:
         return self.train_batch is not None
 
 
-# Not written yet: MultiHeadAttention and keras.applications have no lamina plugin so far.
+# keras.applications has no lamina plugin yet (`lamina-apps`): W5 is skipped until it has.
 ATTENTION = ("lamina-optim", "lamina-layers-attention")
 APPS = ("lamina-layers-conv", "lamina-apps")
 WORKLOADS = {

@@ -67,7 +67,11 @@ def test_lamina_w1_trains_and_reports_every_figure():
 
 @pytest.mark.parametrize(
     "name, plugin, params",
-    [("W2_cnn", "lamina_conv", 1_250_858), ("W3_lstm", "lamina_rnn", 2_691_713)],
+    [
+        ("W2_cnn", "lamina_conv", 1_250_858),
+        ("W3_lstm", "lamina_rnn", 2_691_713),
+        ("W4_transformer", "lamina_attention", 2_709_122),
+    ],
 )
 def test_lamina_trains_the_plugin_workloads(name, plugin, params):
     if not has_plugin(plugin):

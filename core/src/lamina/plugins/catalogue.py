@@ -8,6 +8,7 @@ from __future__ import annotations
 
 CONV = "lamina-layers-conv"
 RNN = "lamina-layers-rnn"
+ATTENTION = "lamina-layers-attention"
 OPTIM = "lamina-optim"
 APPS = "lamina-apps"
 DISTRIBUTE = "lamina-distribute"
@@ -58,6 +59,13 @@ _RNN_LAYERS = [
     "TimeDistributed",
     *_expand("ConvLSTM{}D"),
 ]
+_ATTENTION_LAYERS = [
+    "AdditiveAttention",
+    "Attention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
+    "MultiHeadAttention",
+]
 # Every Keras optimizer but the base class, SGD and LossScaleOptimizer (all three in core);
 # Keras also accepts the lower-case names.
 _OPTIMIZERS = [
@@ -105,7 +113,11 @@ _APPLICATIONS = [
 _STRATEGIES = ["OneDeviceStrategy", "MirroredStrategy", "MultiWorkerMirroredStrategy"]
 
 KNOWN_PROVIDERS: dict[str, dict[str, str]] = {
-    "layers": {**dict.fromkeys(_CONV_LAYERS, CONV), **dict.fromkeys(_RNN_LAYERS, RNN)},
+    "layers": {
+        **dict.fromkeys(_CONV_LAYERS, CONV),
+        **dict.fromkeys(_RNN_LAYERS, RNN),
+        **dict.fromkeys(_ATTENTION_LAYERS, ATTENTION),
+    },
     "ops": dict.fromkeys(_CONV_OPS, CONV),
     "optimizers": dict.fromkeys([*_OPTIMIZERS, *(n.lower() for n in _OPTIMIZERS)], OPTIM),
     "applications": dict.fromkeys(_APPLICATIONS, APPS),
