@@ -3,6 +3,7 @@
 Nothing here knows about tensors, layers or models.
 """
 
+from lamina.backend.allocator import keep_freed_memory
 from lamina.backend.arrays import (
     asarray,
     is_array,
@@ -30,6 +31,8 @@ from lamina.backend.device import (
     set_device,
 )
 from lamina.backend.kernels import kernels_for
+
+keep_freed_memory()
 
 __all__ = [
     "Device",
