@@ -53,3 +53,25 @@ def test_average_pool_same_counts_only_real_cells():
     x = np.arange(1.0, 6.0, dtype="float32").reshape(1, 5, 1)
     y = ops.average_pool(x, 2, padding="same").numpy()[0, :, 0]
     np.testing.assert_allclose(y, [1.5, 3.5, 5.0])
+
+
+@pytest.mark.parametrize("strides", [None, 1])
+def test_max_pool_ties_route_to_the_first_cell(strides):
+    # Every window is all ties: the gradient goes to its first cell in offset order
+    # (as Keras), once per window, also when windows overlap (strides=1).
+    x = ops.convert_to_tensor(np.ones((1, 4, 4, 1), "float32"))
+    with lamina.GradientTape() as tape:
+        tape.watch(x)
+        loss = ops.sum(ops.max_pool(x, 2, strides))
+    grad = tape.gradient(loss, x).numpy()[0, :, :, 0]
+    if strides is None:
+        expected = [[1, 0, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]
+    else:
+        expected = [[1, 1, 1, 0], [1, 1, 1, 0], [1, 1, 1, 0], [0, 0, 0, 0]]
+    np.testing.assert_array_equal(grad, expected)
+
+
+def test_max_pool_odd_size_drops_the_remainder_cells(rng):
+    # 5x5 by 2x2 windows: row and column 4 are in no window and get a zero gradient.
+    x = rng.standard_normal((2, 5, 5, 3))
+    check_gradients(lambda a: ops.max_pool(a, 2), [x])

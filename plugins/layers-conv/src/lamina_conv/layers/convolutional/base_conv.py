@@ -3,11 +3,15 @@ filters)` kernel, optional groups, bias and activation."""
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import activations, constraints, initializers, ops, regularizers
 from lamina_conv import ops as conv_ops
 from lamina_conv.layers._arguments import check_positive_int
 from lamina_conv.layers._shapes import conv_output_shape, spatial_axes
 from lamina_conv.layers.convolutional.conv_base import ConvBase
+from lamina_conv.ops._fused_conv import conv_bias_activation
+
+# The stock activations `conv_bias_activation` runs fused, by identity.
+_FUSED = {id(activations.relu): "relu", id(activations.linear): "linear"}
 
 
 class BaseConv(ConvBase):
@@ -108,15 +112,16 @@ class BaseConv(ConvBase):
             )
             inputs = ops.pad(inputs, pad_width)
             padding = "valid"
-        outputs = conv_ops.conv(
-            inputs,
-            self.kernel,
-            strides=self.strides,
-            padding=padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        return self._finish(outputs)
+        window = {
+            "strides": self.strides,
+            "padding": padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+        }
+        fused = _FUSED.get(id(self.activation))
+        if fused is not None:  # one primitive: conv, bias and activation in place
+            return conv_bias_activation(inputs, self.kernel, self.bias, activation=fused, **window)
+        return self._finish(conv_ops.conv(inputs, self.kernel, **window))
 
     def compute_output_shape(self, input_shape):
         return conv_output_shape(
