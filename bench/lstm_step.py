@@ -83,6 +83,7 @@ def profile(model, x, y, repeats=5):
         tape.gradient(out, [emb, cell.kernel, cell.recurrent_kernel, cell.bias])
 
     results = {}
+    # "lstm fwd" runs outside a tape: the inference path, which saves nothing for a backward.
     parts = (("train step", step), ("lstm fwd", forward), ("lstm fwd+bwd", forward_backward))
     for name, fn in parts:
         fn()

@@ -8,8 +8,68 @@ import numpy as np
 
 def scatter_add(target, indices, updates):
     """Add `updates` into `target` at `indices`, summing repeated indices, in place."""
-    np.add.at(target, indices, updates)
+    rows = _whole_rows(target, indices, updates)
+    if rows is None:
+        np.add.at(target, indices, updates)
+    else:
+        _scatter_add_rows(target, rows, updates)
     return target
+
+
+# `np.add.at` handles one index at a time: ~1.5 us per row of 128 floats, 20 ms for an
+# Embedding's gradient (12,800 rows into a 20,000-row table). Whole-row scatters of at
+# least this many rows, each at least this wide, sort instead (~4x faster there; below
+# either size the sort's overhead loses).
+_SORTED_ROWS = 64
+_SORTED_ROW_WIDTH = 64
+# Repeats of one row beyond this many are summed by `np.add.at` (rare; see below).
+_RANK_LEVELS = 8
+
+
+def _whole_rows(target, indices, updates):
+    """The row indices when `indices` is one 1-D array of non-negative ints picking whole
+    rows of a 2-D+ `target` and `updates` holds one row per index; else None."""
+    if isinstance(indices, tuple) and len(indices) == 1:
+        (indices,) = indices
+    if not (
+        isinstance(indices, np.ndarray)
+        and indices.ndim == 1
+        and indices.dtype.kind in "iu"
+        and len(indices) >= _SORTED_ROWS
+        and target.ndim >= 2
+        and math.prod(target.shape[1:]) >= _SORTED_ROW_WIDTH
+        and isinstance(updates, np.ndarray)
+        and updates.dtype == target.dtype
+        and updates.shape == (len(indices), *target.shape[1:])
+    ):
+        return None
+    return indices if indices.min() >= 0 else None
+
+
+def _scatter_add_rows(target, rows, updates):
+    """`target[rows] += updates`, summing repeated rows.
+
+    The rows are sorted so that equal ones form runs; the k-th members of the runs are
+    distinct rows, so one buffered fancy-index add per rank k sums them exactly. Runs
+    longer than `_RANK_LEVELS` (a row repeated that often) go through `np.add.at`.
+    """
+    order = np.argsort(rows, kind="stable")
+    ranked = rows[order]
+    first = np.empty(len(rows), dtype=bool)
+    first[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    sums = np.take(updates, order[starts], axis=0)
+    if len(starts) < len(rows):
+        run = np.cumsum(first) - 1  # the run (distinct row) of each sorted index
+        rank = np.arange(len(rows)) - starts[run]
+        for k in range(1, min(int(rank.max()), _RANK_LEVELS) + 1):
+            at = rank == k
+            sums[run[at]] += np.take(updates, order[at], axis=0)
+        rest = rank > _RANK_LEVELS
+        if rest.any():
+            np.add.at(sums, run[rest], np.take(updates, order[rest], axis=0))
+    target[ranked[starts]] += sums
 
 
 def sliding_window_view(x, window_shape, axis=None):

@@ -29,26 +29,10 @@ def tanh_(xp, x, out):
     return out
 
 
-def tanh_from_sigmoid_(y):
-    """Turn `sigmoid(2x)` (in place) into `tanh(x) = 2 * sigmoid(2x) - 1`."""
-    y *= 2.0
-    y -= 1.0
-    return y
-
-
 def contiguous(xp, array):
     """`array` in C order: NumPy's matmul with `out=` is ~20x slower on a Fortran-ordered
     operand (the orthogonal initializer's recurrent kernels are)."""
     return None if array is None else xp.ascontiguousarray(array)
-
-
-def scale_columns(xp, array, start, stop, factor):
-    """A C-ordered copy of `array` whose columns `start:stop` are multiplied by `factor`."""
-    if array is None:
-        return None
-    out = xp.array(array, copy=True, order="C")
-    out[..., start:stop] *= factor
-    return out
 
 
 def time_major(xp, array, go_backwards):

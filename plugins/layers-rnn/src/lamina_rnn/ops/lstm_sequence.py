@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina.autodiff import primitive
+from lamina.autodiff import is_recording, primitive
 from lamina.backend import namespace
 from lamina_rnn.ops._recurrence import (
     batch_major,
@@ -10,15 +10,37 @@ from lamina_rnn.ops._recurrence import (
     input_gradients,
     project_inputs,
     quiet_overflow,
-    scale_columns,
-    sigmoid_,
     step_masks,
     tanh_,
-    tanh_from_sigmoid_,
     time_major,
 )
 
 __all__ = ["lstm_sequence"]
+
+
+def _sigmoid_gates_first(xp, array, sigmoid_scale=1.0, candidate_scale=1.0):
+    """A C-ordered copy of `array` whose last axis, in Keras's gate order (i, f, c, o), is
+    reordered to i, f, o, c and scaled per group (the three sigmoid gates, the candidate).
+
+    Reordering makes the sigmoid gates one block; it swaps the last two quarters, so
+    applying it twice restores Keras's order.
+    """
+    if array is None:
+        return None
+    q = array.shape[-1] // 4
+    out = xp.concatenate([array[..., : 2 * q], array[..., 3 * q :], array[..., 2 * q : 3 * q]], -1)
+    if sigmoid_scale != 1.0:
+        out[..., : 3 * q] *= sigmoid_scale
+    if candidate_scale != 1.0:
+        out[..., 3 * q :] *= candidate_scale
+    return out
+
+
+def _negated_preactivations(xp, array):
+    """`array`'s columns reordered, negated, and doubled for the candidate: the projection
+    then gives `-(z_i, z_f, z_o, 2 z_c)`, from which one pass `1 / (1 + exp(.))` yields the
+    three gates and `sigmoid(2 z_c)`, turned into `tanh(z_c) = 2 sigmoid(2 z_c) - 1`."""
+    return _sigmoid_gates_first(xp, array, -1.0, -2.0)
 
 
 @primitive(nin=7, multiple_outputs=True)
@@ -36,8 +58,10 @@ def lstm_sequence(
     """Keras's LSTM (gates i, f, c, o; tanh and sigmoid) over a whole sequence.
 
     The input projection of all steps is one GEMM; each step is one recurrent GEMM and
-    a few element-wise passes; the backward pass runs through time by hand, from the
-    gate activations, cell states and hidden states saved by the forward pass.
+    a few in-place element-wise passes over gate-major `(4, batch, units)` buffers, so
+    every gate is a contiguous block. The backward pass runs through time by hand, from
+    the activations, cell states and hidden states saved by the forward pass; when no
+    tape is recording nothing is saved and the buffers are reused from step to step.
 
     Args:
         inputs: `(batch, timesteps, features)`.
@@ -52,90 +76,104 @@ def lstm_sequence(
         `(outputs, h, c)`: outputs `(batch, timesteps, units)` or `(batch, units)`.
     """
     xp = namespace(inputs)
-    units = initial_h.shape[1]
-    # The cell-candidate columns are pre-scaled by 2 so that one sigmoid over all four
-    # gates gives sigmoid(2z) there, turned into tanh(z) = 2 * sigmoid(2z) - 1.
-    cand = slice(2 * units, 3 * units)
+    batch, units = initial_h.shape
     z, x_steps = project_inputs(
         xp,
         inputs,
-        scale_columns(xp, kernel, cand.start, cand.stop, 2.0),
-        scale_columns(xp, bias, cand.start, cand.stop, 2.0),
+        _negated_preactivations(xp, kernel),
+        _negated_preactivations(xp, bias),
         go_backwards,
     )
-    r_scaled = scale_columns(xp, recurrent_kernel, cand.start, cand.stop, 2.0)
-    steps = z.shape[0]
-    m = step_masks(xp, mask, go_backwards, z.dtype)
+    recurrent = _negated_preactivations(xp, recurrent_kernel)
+    steps, dtype = z.shape[0], z.dtype
+    m = step_masks(xp, mask, go_backwards, dtype)
     skipped = None if m is None else m == 0
-    gates = xp.empty_like(z)
-    hs = xp.empty((steps + 1, *initial_h.shape), dtype=z.dtype)
-    cs = xp.empty_like(hs)
-    tanh_cs = xp.empty((steps, *initial_h.shape), dtype=z.dtype)
-    ig = xp.empty_like(initial_h, dtype=z.dtype)
+    save = is_recording()
+    # Per-step buffers: one slot per step when the backward needs them, else reused
+    # (two slots for the states: the previous and the next). Step t uses slot t % len.
+    acts = xp.empty((steps if save else 1, 4, batch, units), dtype)  # i, f, o, tanh(z_c)
+    tanh_cs = xp.empty((len(acts), batch, units), dtype)
+    hs = xp.empty((steps + 1 if save or return_sequences else 2, batch, units), dtype)
+    cs = xp.empty((steps + 1 if save else 2, batch, units), dtype)
+    pre = xp.empty((batch, 4 * units), dtype)
+    pre_by_gate = xp.swapaxes(pre.reshape(batch, 4, units), 0, 1)
+    scratch = xp.empty((batch, units), dtype)
     hs[0] = initial_h
     cs[0] = initial_c
     with quiet_overflow():
         for t in range(steps):
-            a = gates[t]
-            xp.matmul(hs[t], r_scaled, out=a)
-            a += z[t]
-            sigmoid_(xp, a)
-            i, f, g, o = (a[:, k * units : (k + 1) * units] for k in range(4))
-            tanh_from_sigmoid_(g)
-            c = cs[t + 1]
-            xp.multiply(f, cs[t], out=c)
-            c += xp.multiply(i, g, out=ig)
-            tc = tanh_(xp, c, out=tanh_cs[t])
-            h = xp.multiply(o, tc, out=hs[t + 1])
+            h_prev, h = hs[t % len(hs)], hs[(t + 1) % len(hs)]
+            c_prev, c = cs[t % len(cs)], cs[(t + 1) % len(cs)]
+            a, tc = acts[t % len(acts)], tanh_cs[t % len(acts)]
+            xp.matmul(h_prev, recurrent, out=pre)
+            pre += z[t]
+            xp.exp(pre_by_gate, out=a)  # gate-major from here on
+            a += 1.0
+            xp.divide(1.0, a, out=a)
+            i, f, o, g = a[0], a[1], a[2], a[3]
+            g *= 2.0
+            g -= 1.0
+            xp.multiply(f, c_prev, out=c)
+            c += xp.multiply(i, g, out=scratch)
+            tanh_(xp, c, out=tc)
+            xp.multiply(o, tc, out=h)
             if m is not None:  # masked rows keep their previous states
-                xp.copyto(c, cs[t], where=skipped[t])
-                xp.copyto(h, hs[t], where=skipped[t])
+                xp.copyto(c, c_prev, where=skipped[t])
+                xp.copyto(h, h_prev, where=skipped[t])
     del z
-    outputs = batch_major(xp, hs[1:], False) if return_sequences else hs[-1]
+    h_last, c_last = hs[steps % len(hs)], cs[steps % len(cs)]
+    outputs = batch_major(xp, hs[1:], False) if return_sequences else h_last
+    if not save:
+        return (outputs, h_last.copy(), c_last.copy()), None
 
     def backward(g_outputs, g_h, g_c):
-        r_transposed = contiguous(xp, recurrent_kernel.T)
-        dz = xp.empty_like(gates)
-        dh = g_h.astype(gates.dtype, copy=True)
-        dc = g_c.astype(gates.dtype, copy=True)
+        """`dz` (time, batch, gates: i, f, o, c), the pre-activations' gradient, and the
+        initial states' gradients."""
+        recurrent_t = contiguous(xp, _sigmoid_gates_first(xp, recurrent_kernel).T)
+        dz = xp.empty((steps, batch, 4 * units), dtype)
+        dh, dh_next = g_h.astype(dtype, copy=True), xp.empty_like(scratch)
+        dc, dc_next = g_c.astype(dtype, copy=True), xp.empty_like(scratch)
         g_seq = None
         if return_sequences:
             g_seq = time_major(xp, g_outputs, False)
         else:
             dh += g_outputs
+        d_acts = xp.empty_like(acts[0])  # gradients of i, f, o, tanh(z_c)
+        one_minus = xp.empty_like(acts[0, :3])
+        dct = xp.empty_like(scratch)
         for t in range(steps - 1, -1, -1):
             if g_seq is not None:
                 dh += g_seq[t]
-            a = gates[t]
-            i, f, g, o = (a[:, k * units : (k + 1) * units] for k in range(4))
-            tc = tanh_cs[t]
+            a, tc = acts[t], tanh_cs[t]
+            i, f, o, g = a[0], a[1], a[2], a[3]
+            di, df, do, dg = d_acts[0], d_acts[1], d_acts[2], d_acts[3]
             d = dz[t]
-            di, df, dg, do = (d[:, k * units : (k + 1) * units] for k in range(4))
+            d_by_gate = xp.swapaxes(d.reshape(batch, 4, units), 0, 1)
             xp.multiply(dh, tc, out=do)
-            do *= o
-            do *= 1.0 - o
-            dct = dh * o
-            dct *= 1.0 - tc * tc
+            # Through h = o tanh(c): o (1 - tanh(c)^2) = o - h tanh(c), one pass fewer.
+            xp.multiply(hs[t + 1], tc, out=scratch)
+            xp.subtract(o, scratch, out=scratch)
+            xp.multiply(dh, scratch, out=dct)
             dct += dc
             xp.multiply(dct, g, out=di)
-            di *= i
-            di *= 1.0 - i
             xp.multiply(dct, cs[t], out=df)
-            df *= f
-            df *= 1.0 - f
             xp.multiply(dct, i, out=dg)
-            dg *= 1.0 - g * g
-            dct *= f
-            if m is None:
-                dh = d @ r_transposed
-                dc = dct
-            else:
-                keep = m[t]
-                d *= keep
-                dh_prev = d @ r_transposed
-                dh_prev += dh * (1.0 - keep)
-                dh = dh_prev
-                dc = dct * keep + dc * (1.0 - keep)
+            xp.multiply(dct, f, out=dc_next)
+            # sigmoid' = s (1 - s) for i, f, o; tanh' = 1 - tanh^2 for the candidate.
+            xp.subtract(1.0, a[:3], out=one_minus)
+            d_acts[:3] *= a[:3]
+            xp.multiply(d_acts[:3], one_minus, out=d_by_gate[:3])
+            xp.multiply(g, g, out=scratch)
+            xp.subtract(1.0, scratch, out=scratch)
+            xp.multiply(dg, scratch, out=d_by_gate[3])
+            if m is not None:  # masked rows pass both states' gradients through
+                d *= m[t]
+            xp.matmul(d, recurrent_t, out=dh_next)
+            if m is not None:
+                xp.copyto(dh_next, dh, where=skipped[t])
+                xp.copyto(dc_next, dc, where=skipped[t])
+            dh, dh_next = dh_next, dh
+            dc, dc_next = dc_next, dc
         return dz, dh, dc
 
     cache = {}
@@ -149,13 +187,18 @@ def lstm_sequence(
         def d_inputs_kernel():
             if "dx" not in cache:
                 dz = grads(*g)["dz"]
-                cache["dx"], cache["dk"] = input_gradients(xp, x_steps, kernel, dz, go_backwards)
+                kernel_by_gate = _sigmoid_gates_first(xp, kernel)
+                dx, dk = input_gradients(xp, x_steps, kernel_by_gate, dz, go_backwards)
+                cache["dx"], cache["dk"] = dx, _sigmoid_gates_first(xp, dk)
             return cache
 
         def d_recurrent():
             dz = grads(*g)["dz"]
             prev = hs[:-1].reshape(-1, units)
-            return prev.T @ dz.reshape(-1, 4 * units)
+            return _sigmoid_gates_first(xp, prev.T @ dz.reshape(-1, 4 * units))
+
+        def d_bias():
+            return _sigmoid_gates_first(xp, grads(*g)["dz"].sum(axis=(0, 1)))
 
         return (
             lambda: d_inputs_kernel()["dx"],
@@ -163,8 +206,8 @@ def lstm_sequence(
             lambda: grads(*g)["dc0"],
             lambda: d_inputs_kernel()["dk"],
             d_recurrent,
-            None if bias is None else (lambda: grads(*g)["dz"].sum(axis=(0, 1))),
+            None if bias is None else d_bias,
             None,
         )
 
-    return (outputs, hs[-1].copy(), cs[-1].copy()), vjp
+    return (outputs, h_last.copy(), c_last.copy()), vjp
