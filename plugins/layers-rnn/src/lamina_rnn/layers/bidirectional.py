@@ -6,8 +6,8 @@ import copy
 
 from lamina import ops
 from lamina.layers import Layer
+from lamina.layers.layer import call_accepts
 from lamina.saving import deserialize_keras_object, serialize_keras_object
-from lamina_rnn.layers.time_distributed import call_accepts
 
 __all__ = ["Bidirectional"]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
-
 from lamina import ops
 from lamina.layers import Layer, Wrapper
+from lamina.layers.layer import call_accepts
 
 __all__ = ["TimeDistributed"]
 
@@ -13,12 +12,6 @@ __all__ = ["TimeDistributed"]
 def _time_major(x):
     """Swap the batch and time axes (the first two) of `x`."""
     return ops.transpose(x, axes=[1, 0, *range(2, len(x.shape))])
-
-
-def call_accepts(layer: Layer, argument: str) -> bool:
-    """Whether `layer.call` takes `argument` (or any keyword argument)."""
-    parameters = inspect.signature(layer.call).parameters
-    return argument in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 class TimeDistributed(Wrapper):
