@@ -25,8 +25,11 @@ PRED_RTOL, PRED_ATOL = 1e-6, 1e-6
 
 @pytest.fixture(autouse=True)
 def _fresh_name_counters():
-    """Leave both libraries' automatic names (`dense_3`, `not_equal_5`) as found: other
-    parity tests compare names made in a fresh session."""
+    """Fresh automatic names (`dense_3`, `sgd_9`) before and after each test: they count the
+    objects made earlier in the process, which depend on what a parity worker ran before,
+    and other parity tests compare names made in a fresh session."""
+    keras.utils.clear_session()
+    lamina.utils.clear_session()
     yield
     keras.utils.clear_session()
     lamina.utils.clear_session()
