@@ -8,7 +8,7 @@ import math
 from lamina import constraints, initializers, ops, regularizers
 from lamina.layers import Dropout, EinsumDense, Layer
 from lamina.layers.symbolic import KerasTensor
-from lamina_attention.attention_core import attend, attend_with_scores
+from lamina_attention.layers._attend_heads import attend_heads
 from lamina_attention.layers._masks import combine_masks, expand_mask
 
 
@@ -207,14 +207,10 @@ class GroupedQueryAttention(Layer):
             drop = self._dropout_layer(ops.ones(shape, dtype=query.dtype), training=True)
         # As in MultiHeadAttention: Keras's explicit path zeroes fully masked rows.
         explicit = self.dropout > 0.0 or return_attention_scores
-        args = (query, key, value, keep, drop, self._inverse_sqrt_head_dim, (1,), explicit)
-        if return_attention_scores:
-            output, scores = attend_with_scores(*args)
-        else:
-            output, scores = attend(*args), None
-        if gate is not None:
-            output = ops.multiply(output, gate)
-        output = self._output_dense(output)
+        output, scores = attend_heads(
+            query, key, value, keep, drop, self._inverse_sqrt_head_dim, (1,), explicit,
+            gate, self._output_dense, return_attention_scores,
+        )  # fmt: skip
         if return_attention_scores:
             return output, scores
         return output

@@ -7,7 +7,8 @@ import math
 from lamina import constraints, initializers, ops, regularizers
 from lamina.layers import Dropout, EinsumDense, Layer
 from lamina.layers.symbolic import KerasTensor
-from lamina_attention.attention_core import attend, attend_with_scores, scores_shape
+from lamina_attention.attention_core import scores_shape
+from lamina_attention.layers._attend_heads import attend_heads
 from lamina_attention.layers._equations import partial_output_shape, projection_equation
 from lamina_attention.layers._masks import combine_masks, expand_mask
 
@@ -281,14 +282,10 @@ class MultiHeadAttention(Layer):
         # explicit einsum + Softmax path (fully masked rows attend nowhere).
         explicit = self._dropout > 0.0 or return_attention_scores or query.ndim != 4
         scale, axes = self._inverse_sqrt_key_dim, self._attention_axes
-        args = (query, key, value, keep, drop, scale, axes, explicit)
-        if return_attention_scores:
-            output, scores = attend_with_scores(*args)
-        else:
-            output, scores = attend(*args), None
-        if gate is not None:
-            output = ops.multiply(output, gate)
-        output = self._output_dense(output)
+        output, scores = attend_heads(
+            query, key, value, keep, drop, scale, axes, explicit,
+            gate, self._output_dense, return_attention_scores,
+        )  # fmt: skip
         if query_mask is not None:
             output._keras_mask = query_mask
         if return_attention_scores:
