@@ -1,0 +1,160 @@
+"""Coarse-grained parallel work on the CPU: a few Python threads, each with one BLAS thread.
+
+NumPy's element-wise passes are single-threaded, and BLAS splits one GEMM across the
+cores; for the mid-sized GEMMs of a convolution or an optimizer's element-wise update, two
+independent halves of the work (each on one core, BLAS single-threaded) keep both cores
+busy through the whole computation, not only through the GEMM. NumPy and BLAS release the
+GIL for arrays of a few thousand elements and more, so the threads overlap.
+
+Only worth it for pieces of at least ~1 ms: a thread hand-off in a virtual machine costs
+tens of microseconds. Calls made while a parallel region is running on this thread run
+serially (no nested pools).
+
+`LAMINA_NUM_THREADS` sets the number of workers; the default is the number of CPUs this
+process may run on. `1` turns the parallel paths off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_state = threading.local()
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_blas_libraries: list | None = None
+
+
+def workers() -> int:
+    """How many threads `run_parallel` uses: `LAMINA_NUM_THREADS`, else the usable CPUs.
+
+    Example:
+        >>> workers() >= 1
+        True
+    """
+    configured = os.environ.get("LAMINA_NUM_THREADS")
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            raise ValueError(
+                f"LAMINA_NUM_THREADS must be a positive integer, received {configured!r}."
+            ) from None
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def in_parallel_region() -> bool:
+    """True inside a task that `run_parallel` is running."""
+    return getattr(_state, "active", False)
+
+
+def _blas_controllers() -> list:
+    """threadpoolctl's handles on the BLAS libraries loaded now (found once, then kept)."""
+    global _blas_libraries
+    if _blas_libraries is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # the limit is an optimisation; without it BLAS keeps its threads
+            _blas_libraries = []
+        else:
+            _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _blas_libraries
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Within the block, every BLAS call runs on the calling thread only.
+
+    Example:
+        >>> import numpy as np
+        >>> with single_threaded_blas():
+        ...     _ = np.ones((64, 64)) @ np.ones((64, 64))
+    """
+    libraries = _blas_controllers()
+    before = [library.num_threads for library in libraries]
+    for library in libraries:
+        library.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for library, count in zip(libraries, before):
+            library.set_num_threads(count)
+
+
+def _executor(size: int) -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < size:
+            _pool = ThreadPoolExecutor(size, thread_name_prefix="lamina-worker")
+        return _pool
+
+
+def _run_marked(task: Callable[[], T]) -> T:
+    _state.active = True
+    try:
+        return task()
+    finally:
+        _state.active = False
+
+
+def run_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """Run independent `tasks` on `workers()` threads (BLAS single-threaded); their results.
+
+    The calling thread takes part; results come in the order of `tasks`, and the first
+    exception raised by a task is raised here after all have finished. With one worker,
+    one task, or inside another parallel region, the tasks run one after another on this
+    thread.
+
+    Args:
+        tasks: callables without arguments; they must not depend on each other.
+
+    Example:
+        >>> run_parallel([lambda: 1, lambda: 2])
+        [1, 2]
+    """
+    size = min(workers(), len(tasks))
+    if size <= 1 or in_parallel_region():
+        return [task() for task in tasks]
+    # Static round-robin assignment: the tasks are equal-sized slices of one job.
+    shares = [tasks[i::size] for i in range(size)]
+
+    def run_share(share: Sequence[Callable[[], T]]) -> list[T]:
+        return [_run_marked(task) for task in share]
+
+    with single_threaded_blas():
+        futures = [_executor(size - 1).submit(run_share, share) for share in shares[1:]]
+        try:
+            first = run_share(shares[0])
+        finally:
+            done = [future.exception() for future in futures]  # waits for every share
+    for error in done:
+        if error is not None:
+            raise error
+    per_share = [first] + [future.result() for future in futures]
+    return [per_share[i % size][i // size] for i in range(len(tasks))]
+
+
+def split(length: int, parts: int) -> list[tuple[int, int]]:
+    """`[lo, hi)` bounds cutting `range(length)` into at most `parts` nearly equal pieces.
+
+    Example:
+        >>> split(10, 3)
+        [(0, 4), (4, 7), (7, 10)]
+    """
+    parts = max(1, min(parts, length))
+    base, extra = divmod(length, parts)
+    bounds, lo = [], 0
+    for i in range(parts):
+        hi = lo + base + (i < extra)
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds
