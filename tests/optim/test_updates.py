@@ -35,9 +35,14 @@ def _adam_steps(gradients, amsgrad=False):
 
 
 @pytest.mark.parametrize("amsgrad", [False, True])
-def test_adam_updates_large_variables_block_by_block_with_the_same_result(monkeypatch, amsgrad):
-    # 2.5 blocks: two whole ones and a partial one; a Fortran-ordered gradient takes the
-    # whole-array path. Both give the same bits as whole-array updates.
+@pytest.mark.parametrize("threads", ["1", "2", "3"])
+def test_adam_updates_large_variables_block_by_block_with_the_same_result(
+    monkeypatch, amsgrad, threads
+):
+    # 2.5 blocks: two whole ones and a partial one, shared out between `threads` workers;
+    # a Fortran-ordered gradient takes the whole-array path. Both give the same bits as
+    # whole-array updates.
+    monkeypatch.setenv("LAMINA_NUM_THREADS", threads)
     monkeypatch.setattr(blockwise, "BLOCK", 4096)
     rng = np.random.default_rng(0)
     gradients = [rng.standard_normal((80, 128)).astype("float32") for _ in range(3)]

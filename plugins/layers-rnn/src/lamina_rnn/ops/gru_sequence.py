@@ -7,13 +7,14 @@ from lamina.backend import namespace
 from lamina_rnn.ops._recurrence import (
     batch_major,
     contiguous,
-    input_gradients,
+    input_gradient,
     project_inputs,
     quiet_overflow,
     sigmoid_,
     step_masks,
     tanh_,
     time_major,
+    weight_gradients,
 )
 
 __all__ = ["gru_sequence"]
@@ -168,26 +169,23 @@ def gru_sequence(
         rh = saved.reshape(-1, units)
         return xp.concatenate([prev.T @ dx[:, : 2 * units], rh.T @ dx[:, 2 * units :]], axis=1)
 
-    def d_bias(g):
+    def weights(g):
         c = grads(g)
-        d_input = c["dx"].sum(axis=(0, 1))
+        if "d_kernel" not in c:
+            c["d_kernel"], c["d_input_bias"] = weight_gradients(x_steps, c["dx"], kernel.shape[0])
+        return c
+
+    def d_bias(g):
+        d_input = weights(g)["d_input_bias"]
         if not reset_after:
             return d_input
-        return xp.stack([d_input, c["drec"].sum(axis=(0, 1))])
+        return xp.stack([d_input, grads(g)["drec"].sum(axis=(0, 1))])
 
     def vjp(g):
-        def d_inputs_kernel():
-            c = grads(g)
-            if "d_inputs" not in c:
-                c["d_inputs"], c["d_kernel"] = input_gradients(
-                    xp, x_steps, kernel, c["dx"], go_backwards
-                )
-            return c
-
         return (
-            lambda: d_inputs_kernel()["d_inputs"],
+            lambda: input_gradient(xp, grads(g)["dx"], kernel, go_backwards),
             lambda: grads(g)["dh0"],
-            lambda: d_inputs_kernel()["d_kernel"],
+            lambda: weights(g)["d_kernel"],
             lambda: d_recurrent_kernel(g),
             None if bias is None else (lambda: d_bias(g)),
             None,

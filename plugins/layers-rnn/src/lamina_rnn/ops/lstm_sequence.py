@@ -7,12 +7,13 @@ from lamina.backend import namespace
 from lamina_rnn.ops._recurrence import (
     batch_major,
     contiguous,
-    input_gradients,
+    input_gradient,
     project_inputs,
     quiet_overflow,
     step_masks,
     tanh_,
     time_major,
+    weight_gradients,
 )
 
 __all__ = ["lstm_sequence"]
@@ -183,30 +184,30 @@ def lstm_sequence(
             cache["dz"], cache["dh0"], cache["dc0"] = backward(g_outputs, g_h, g_c)
         return cache
 
+    def weights(g):
+        if "dk" not in cache:
+            dk, db = weight_gradients(x_steps, grads(*g)["dz"], kernel.shape[0])
+            cache["dk"] = _sigmoid_gates_first(xp, dk)
+            cache["db"] = _sigmoid_gates_first(xp, db)
+        return cache
+
     def vjp(g):
-        def d_inputs_kernel():
-            if "dx" not in cache:
-                dz = grads(*g)["dz"]
-                kernel_by_gate = _sigmoid_gates_first(xp, kernel)
-                dx, dk = input_gradients(xp, x_steps, kernel_by_gate, dz, go_backwards)
-                cache["dx"], cache["dk"] = dx, _sigmoid_gates_first(xp, dk)
-            return cache
+        def d_inputs():
+            kernel_by_gate = _sigmoid_gates_first(xp, kernel)
+            return input_gradient(xp, grads(*g)["dz"], kernel_by_gate, go_backwards)
 
         def d_recurrent():
             dz = grads(*g)["dz"]
             prev = hs[:-1].reshape(-1, units)
             return _sigmoid_gates_first(xp, prev.T @ dz.reshape(-1, 4 * units))
 
-        def d_bias():
-            return _sigmoid_gates_first(xp, grads(*g)["dz"].sum(axis=(0, 1)))
-
         return (
-            lambda: d_inputs_kernel()["dx"],
+            d_inputs,
             lambda: grads(*g)["dh0"],
             lambda: grads(*g)["dc0"],
-            lambda: d_inputs_kernel()["dk"],
+            lambda: weights(g)["dk"],
             d_recurrent,
-            None if bias is None else d_bias,
+            None if bias is None else (lambda: weights(g)["db"]),
             None,
         )
 

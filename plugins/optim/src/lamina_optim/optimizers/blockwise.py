@@ -3,11 +3,15 @@
 An Adam step is a dozen NumPy passes over each variable. For a variable of millions of
 elements each pass streams from main memory, while the arrays of a 256K-element block
 (1 MB each in float32) stay in the last-level cache from the first pass to the last.
+Variables of several blocks are shared out between the CPU's cores (NumPy's passes are
+single-threaded), each core taking a contiguous run of blocks.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from lamina.backend import threads
 
 # Elements per block. Measured (Adam.apply, p5 of interleaved calls, shared 2-core EPYC,
 # 32 MB L3): the 2.7M-parameter W3 model 9.3 ms on whole arrays, 6.9 ms in 256K blocks;
@@ -41,7 +45,19 @@ def apply(kernel, arrays, scratch, buffers: int) -> None:
         kernel(arrays, [scratch.like(first, slot) for slot in range(buffers)])
         return
     flat = [array.reshape(-1) for array in arrays]
-    whole = [scratch.like(flat[0][:BLOCK], slot) for slot in range(buffers)]
-    for start in range(0, size, BLOCK):
-        stop = min(start + BLOCK, size)
-        kernel([array[start:stop] for array in flat], [buffer[: stop - start] for buffer in whole])
+    runs = threads.split(-(-size // BLOCK), threads.workers())
+    # Scratch is fetched here, on the calling thread: `ScratchBuffers` is not thread-safe.
+    whole = [
+        [scratch.like(flat[0][:BLOCK], worker * buffers + slot) for slot in range(buffers)]
+        for worker in range(len(runs))
+    ]
+
+    def run(first_block: int, end_block: int, buffers_of_run: list) -> None:
+        for start in range(first_block * BLOCK, min(end_block * BLOCK, size), BLOCK):
+            stop = min(start + BLOCK, size)
+            views = [array[start:stop] for array in flat]
+            kernel(views, [buffer[: stop - start] for buffer in buffers_of_run])
+
+    threads.run_parallel(
+        [lambda lo=lo, hi=hi, b=b: run(lo, hi, b) for (lo, hi), b in zip(runs, whole)]
+    )
