@@ -43,6 +43,24 @@ def test_lstm_sequence_gradients(rng, data, masked, go_backwards, return_sequenc
     check_gradients(fn, args)
 
 
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_lstm_sequence_gradients_batch_of_one_without_bias(rng, return_sequences):
+    # A (1, units) state transposed is already "contiguous": the backward must still copy
+    # the incoming cotangents before updating them in place.
+    args = [
+        rng.standard_normal((1, T, D)),
+        rng.standard_normal((1, U)),
+        rng.standard_normal((1, U)),
+        rng.standard_normal((D, 4 * U)) * 0.5,
+        rng.standard_normal((U, 4 * U)) * 0.5,
+    ]
+
+    def fn(*tensors):
+        return lstm_sequence(*tensors, None, None, return_sequences=return_sequences)
+
+    check_gradients(fn, args)
+
+
 @pytest.mark.parametrize("reset_after", [True, False])
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("go_backwards", [False, True])
