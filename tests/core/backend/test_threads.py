@@ -94,3 +94,12 @@ def test_bad_thread_count_names_the_variable(monkeypatch):
     monkeypatch.setenv("LAMINA_NUM_THREADS", "many")
     with pytest.raises(ValueError, match="LAMINA_NUM_THREADS"):
         threads.workers()
+
+
+def test_default_follows_blas_thread_count(monkeypatch):
+    monkeypatch.delenv("LAMINA_NUM_THREADS", raising=False)
+    libraries = threads._blas_controllers()
+    if not libraries:
+        pytest.skip("no BLAS library found by threadpoolctl")
+    with threads.single_threaded_blas():
+        assert threads.workers() == 1

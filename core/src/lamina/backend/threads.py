@@ -10,8 +10,9 @@ Only worth it for pieces of at least ~1 ms: a thread hand-off in a virtual machi
 tens of microseconds. Calls made while a parallel region is running on this thread run
 serially (no nested pools).
 
-`LAMINA_NUM_THREADS` sets the number of workers; the default is the number of CPUs this
-process may run on. `1` turns the parallel paths off.
+`LAMINA_NUM_THREADS` sets the number of workers; the default is the number of threads BLAS
+uses (so `OPENBLAS_NUM_THREADS=1` and the like keep lamina on one core too), at most the
+number of CPUs this process may run on. `1` turns the parallel paths off.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ _blas_libraries: list | None = None
 
 
 def workers() -> int:
-    """How many threads `run_parallel` uses: `LAMINA_NUM_THREADS`, else the usable CPUs.
+    """How many threads `run_parallel` uses: `LAMINA_NUM_THREADS`, else BLAS's thread
+    count capped by the usable CPUs.
 
     Example:
         >>> workers() >= 1
@@ -47,9 +49,11 @@ def workers() -> int:
                 f"LAMINA_NUM_THREADS must be a positive integer, received {configured!r}."
             ) from None
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    blas = [library.num_threads for library in _blas_controllers()]
+    return max(1, min(cpus, max(blas))) if blas else cpus
 
 
 def in_parallel_region() -> bool:
