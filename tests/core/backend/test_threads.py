@@ -103,3 +103,19 @@ def test_default_follows_blas_thread_count(monkeypatch):
         pytest.skip("no BLAS library found by threadpoolctl")
     with threads.single_threaded_blas():
         assert threads.workers() == 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_gets_its_own_pool(monkeypatch):
+    import os
+    import signal
+
+    monkeypatch.setenv("LAMINA_NUM_THREADS", "2")
+    threads.run_parallel([lambda: 1, lambda: 2])  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # child: would hang on the parent's thread-less pool
+        signal.alarm(10)  # so a hang fails the test instead of stalling it
+        ok = threads.run_parallel([lambda: 1, lambda: 2]) == [1, 2]
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

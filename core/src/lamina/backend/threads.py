@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 _state = threading.local()
 _pool: ThreadPoolExecutor | None = None
+_pool_pid = 0  # a forked child inherits the pool object but not its threads
 _pool_lock = threading.Lock()
 _blas_libraries: list | None = None
 
@@ -95,10 +96,11 @@ def single_threaded_blas() -> Iterator[None]:
 
 
 def _executor(size: int) -> ThreadPoolExecutor:
-    global _pool
+    global _pool, _pool_pid
     with _pool_lock:
-        if _pool is None or _pool._max_workers < size:
+        if _pool is None or _pool._max_workers < size or _pool_pid != os.getpid():
             _pool = ThreadPoolExecutor(size, thread_name_prefix="lamina-worker")
+            _pool_pid = os.getpid()
         return _pool
 
 
