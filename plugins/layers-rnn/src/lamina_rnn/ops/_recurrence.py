@@ -55,15 +55,14 @@ def step_masks(xp, mask, go_backwards, dtype):
     return time_major(xp, mask, go_backwards)[..., None].astype(dtype)
 
 
-def project_inputs(xp, inputs, kernel, bias, go_backwards, gates_first=False):
+def project_inputs(xp, inputs, kernel, bias, go_backwards):
     """The input projection of every step as one GEMM, with the bias folded in.
 
-    Returns `(z, x)`: `z` `(time, batch, gates)`, or `(gates, time, batch)` with
-    `gates_first`, and `x` the inputs made time-major in processing order, kept for the
-    gradients. With a bias, `x` gets a trailing column of ones and the bias is the GEMM's
-    last row: no pass over `z` to add it, and the weights' gradient GEMM
-    (`weight_gradients`) gives the bias's gradient as its last row. Transposing the inputs
-    rather than the 4x wider projection saves most of the copying.
+    Returns `(z, x)`: `z` `(time, batch, gates)`, and `x` the inputs made time-major in
+    processing order, kept for the gradients. With a bias, `x` gets a trailing column of
+    ones and the bias is the GEMM's last row: no pass over `z` to add it, and the weights'
+    gradient GEMM (`weight_gradients`) gives the bias's gradient as its last row.
+    Transposing the inputs rather than the 4x wider projection saves most of the copying.
     """
     steps_first = xp.swapaxes(inputs, 0, 1)
     if go_backwards:
@@ -76,21 +75,21 @@ def project_inputs(xp, inputs, kernel, bias, go_backwards, gates_first=False):
         x[..., :features] = steps_first
         x[..., features] = 1
         weights = xp.concatenate([kernel, bias.astype(kernel.dtype, copy=False)[None]])
-    rows = x.reshape(steps * batch, -1)
-    if gates_first:
-        return (weights.T @ rows.T).reshape(-1, steps, batch), x
-    return (rows @ weights).reshape(steps, batch, -1), x
+    z = x.reshape(steps * batch, -1) @ weights
+    return z.reshape(steps, batch, -1), x
 
 
-def input_gradient(xp, dz_rows, kernel, steps, go_backwards):
-    """The inputs' gradient `(batch, time, features)` from `dz_rows` `(time * batch, gates)`
-    (any strides) in processing order."""
-    grad = (dz_rows @ kernel.T).reshape(steps, -1, kernel.shape[0])
+def input_gradient(xp, dz, kernel, go_backwards):
+    """The inputs' gradient `(batch, time, features)` from `dz` `(time, batch, gates)` in
+    processing order."""
+    steps, batch, gates = dz.shape
+    grad = (dz.reshape(steps * batch, gates) @ kernel.T).reshape(steps, batch, -1)
     return batch_major(xp, grad, go_backwards)
 
 
-def weight_gradients(x, dz_rows, features):
-    """`(kernel gradient, bias gradient or None)` from `dz_rows` `(time * batch, gates)` and
-    the `x` of `project_inputs`, as one GEMM."""
-    grad = x.reshape(-1, x.shape[-1]).T @ dz_rows
-    return grad[:features], (grad[features] if x.shape[-1] > features else None)
+def weight_gradients(x, dz, features):
+    """`(kernel gradient, bias gradient or None)` from `dz` `(time, batch, gates)` and the
+    `x` of `project_inputs`, as one GEMM."""
+    steps, batch, width = x.shape
+    grad = x.reshape(steps * batch, width).T @ dz.reshape(steps * batch, -1)
+    return grad[:features], (grad[features] if width > features else None)

@@ -172,9 +172,7 @@ def gru_sequence(
     def weights(g):
         c = grads(g)
         if "d_kernel" not in c:
-            c["d_kernel"], c["d_input_bias"] = weight_gradients(
-                x_steps, c["dx"].reshape(-1, 3 * units), kernel.shape[0]
-            )
+            c["d_kernel"], c["d_input_bias"] = weight_gradients(x_steps, c["dx"], kernel.shape[0])
         return c
 
     def d_bias(g):
@@ -185,9 +183,7 @@ def gru_sequence(
 
     def vjp(g):
         return (
-            lambda: input_gradient(
-                xp, grads(g)["dx"].reshape(-1, 3 * units), kernel, steps, go_backwards
-            ),
+            lambda: input_gradient(xp, grads(g)["dx"], kernel, go_backwards),
             lambda: grads(g)["dh0"],
             lambda: weights(g)["d_kernel"],
             lambda: d_recurrent_kernel(g),

@@ -12,6 +12,7 @@ from lamina_rnn.ops._recurrence import (
     quiet_overflow,
     step_masks,
     tanh_,
+    time_major,
     weight_gradients,
 )
 
@@ -58,12 +59,10 @@ def lstm_sequence(
     """Keras's LSTM (gates i, f, c, o; tanh and sigmoid) over a whole sequence.
 
     The input projection of all steps is one GEMM; each step is one recurrent GEMM and
-    a few in-place element-wise passes. Inside, every array is units-major (the batch
-    is the last axis): a step's pre-activations are `R^T h^T`, `(4 * units, batch)`,
-    which BLAS computes ~25 % faster than `h R` at these shapes, and whose four gates
-    are contiguous `(units, batch)` blocks. The backward pass runs through time by hand,
-    from the activations, cell states and hidden states saved by the forward pass; when
-    no tape is recording nothing is saved and the buffers are reused from step to step.
+    a few in-place element-wise passes over gate-major `(4, batch, units)` buffers, so
+    every gate is a contiguous block. The backward pass runs through time by hand, from
+    the activations, cell states and hidden states saved by the forward pass; when no
+    tape is recording nothing is saved and the buffers are reused from step to step.
 
     Args:
         inputs: `(batch, timesteps, features)`.
@@ -79,43 +78,37 @@ def lstm_sequence(
     """
     xp = namespace(inputs)
     batch, units = initial_h.shape
-    # z[:, t] is step t's input projection, (4 * units, batch), a strided view.
     z, x_steps = project_inputs(
         xp,
         inputs,
         _negated_preactivations(xp, kernel),
         _negated_preactivations(xp, bias),
         go_backwards,
-        gates_first=True,
     )
-    recurrent_t = contiguous(xp, _negated_preactivations(xp, recurrent_kernel).T)
-    steps, dtype = z.shape[1], z.dtype
-    m = step_masks(xp, mask, go_backwards, dtype)  # (time, batch, 1)
-    if m is not None:
-        m = xp.swapaxes(m, 1, 2)  # (time, 1, batch): broadcasts over units
+    recurrent = _negated_preactivations(xp, recurrent_kernel)
+    steps, dtype = z.shape[0], z.dtype
+    m = step_masks(xp, mask, go_backwards, dtype)
     skipped = None if m is None else m == 0
     save = is_recording()
-    keep_h = save or return_sequences
     # Per-step buffers: one slot per step when the backward needs them, else reused
     # (two slots for the states: the previous and the next). Step t uses slot t % len.
-    # The hidden states are (units, time + 1, batch) so that, reshaped to
-    # (units, time * batch), they are one GEMM operand of the recurrent kernel's gradient.
-    acts = xp.empty((steps if save else 1, 4, units, batch), dtype)  # i, f, o, tanh(z_c)
-    tanh_cs = xp.empty((len(acts), units, batch), dtype)
-    hs = xp.empty((units, steps + 1 if keep_h else 2, batch), dtype)
-    cs = xp.empty((steps + 1 if save else 2, units, batch), dtype)
-    scratch = xp.empty((units, batch), dtype)
-    hs[:, 0] = initial_h.T
-    cs[0] = initial_c.T
+    acts = xp.empty((steps if save else 1, 4, batch, units), dtype)  # i, f, o, tanh(z_c)
+    tanh_cs = xp.empty((len(acts), batch, units), dtype)
+    hs = xp.empty((steps + 1 if save or return_sequences else 2, batch, units), dtype)
+    cs = xp.empty((steps + 1 if save else 2, batch, units), dtype)
+    pre = xp.empty((batch, 4 * units), dtype)
+    pre_by_gate = xp.swapaxes(pre.reshape(batch, 4, units), 0, 1)
+    scratch = xp.empty((batch, units), dtype)
+    hs[0] = initial_h
+    cs[0] = initial_c
     with quiet_overflow():
         for t in range(steps):
-            h_prev, h = hs[:, t % hs.shape[1]], hs[:, (t + 1) % hs.shape[1]]
+            h_prev, h = hs[t % len(hs)], hs[(t + 1) % len(hs)]
             c_prev, c = cs[t % len(cs)], cs[(t + 1) % len(cs)]
             a, tc = acts[t % len(acts)], tanh_cs[t % len(acts)]
-            pre = a.reshape(4 * units, batch)
-            xp.matmul(recurrent_t, h_prev, out=pre)
-            pre += z[:, t]
-            xp.exp(a, out=a)
+            xp.matmul(h_prev, recurrent, out=pre)
+            pre += z[t]
+            xp.exp(pre_by_gate, out=a)  # gate-major from here on
             a += 1.0
             xp.divide(1.0, a, out=a)
             i, f, o, g = a[0], a[1], a[2], a[3]
@@ -129,27 +122,23 @@ def lstm_sequence(
                 xp.copyto(c, c_prev, where=skipped[t])
                 xp.copyto(h, h_prev, where=skipped[t])
     del z
-    h_last, c_last = hs[:, steps % hs.shape[1]], cs[steps % len(cs)]
-    if return_sequences:
-        outputs = batch_major(xp, xp.moveaxis(hs[:, 1:], 0, -1), False)
-    else:
-        outputs = xp.ascontiguousarray(h_last.T)
-    states = (xp.ascontiguousarray(h_last.T), xp.ascontiguousarray(c_last.T))
+    h_last, c_last = hs[steps % len(hs)], cs[steps % len(cs)]
+    outputs = batch_major(xp, hs[1:], False) if return_sequences else h_last
     if not save:
-        return (outputs, *states), None
+        return (outputs, h_last.copy(), c_last.copy()), None
 
     def backward(g_outputs, g_h, g_c):
-        """`dz` (gates: i, f, o, c; time; batch), the pre-activations' gradient, and the
+        """`dz` (time, batch, gates: i, f, o, c), the pre-activations' gradient, and the
         initial states' gradients."""
-        recurrent_by_gate = contiguous(xp, _sigmoid_gates_first(xp, recurrent_kernel))
-        dz = xp.empty((4 * units, steps, batch), dtype)
-        dh, dh_next = xp.array(g_h.T, dtype, order="C"), xp.empty_like(scratch)
-        dc, dc_next = xp.array(g_c.T, dtype, order="C"), xp.empty_like(scratch)
+        recurrent_t = contiguous(xp, _sigmoid_gates_first(xp, recurrent_kernel).T)
+        dz = xp.empty((steps, batch, 4 * units), dtype)
+        dh, dh_next = g_h.astype(dtype, copy=True), xp.empty_like(scratch)
+        dc, dc_next = g_c.astype(dtype, copy=True), xp.empty_like(scratch)
         g_seq = None
         if return_sequences:
-            g_seq = xp.ascontiguousarray(xp.transpose(g_outputs, (1, 2, 0)))
+            g_seq = time_major(xp, g_outputs, False)
         else:
-            dh += g_outputs.T
+            dh += g_outputs
         d_acts = xp.empty_like(acts[0])  # gradients of i, f, o, tanh(z_c)
         one_minus = xp.empty_like(acts[0, :3])
         dct = xp.empty_like(scratch)
@@ -159,11 +148,11 @@ def lstm_sequence(
             a, tc = acts[t], tanh_cs[t]
             i, f, o, g = a[0], a[1], a[2], a[3]
             di, df, do, dg = d_acts[0], d_acts[1], d_acts[2], d_acts[3]
-            d = dz[:, t]
-            d_by_gate = d.reshape(4, units, batch)
+            d = dz[t]
+            d_by_gate = xp.swapaxes(d.reshape(batch, 4, units), 0, 1)
             xp.multiply(dh, tc, out=do)
             # Through h = o tanh(c): o (1 - tanh(c)^2) = o - h tanh(c), one pass fewer.
-            xp.multiply(hs[:, t + 1], tc, out=scratch)
+            xp.multiply(hs[t + 1], tc, out=scratch)
             xp.subtract(o, scratch, out=scratch)
             xp.multiply(dh, scratch, out=dct)
             dct += dc
@@ -179,15 +168,14 @@ def lstm_sequence(
             xp.subtract(1.0, scratch, out=scratch)
             xp.multiply(dg, scratch, out=d_by_gate[3])
             if m is not None:  # masked rows pass both states' gradients through
-                d_by_gate *= m[t]
-            xp.matmul(recurrent_by_gate, d, out=dh_next)
+                d *= m[t]
+            xp.matmul(d, recurrent_t, out=dh_next)
             if m is not None:
                 xp.copyto(dh_next, dh, where=skipped[t])
                 xp.copyto(dc_next, dc, where=skipped[t])
             dh, dh_next = dh_next, dh
             dc, dc_next = dc_next, dc
-        # dz's rows are (time * batch) once transposed: the GEMMs' operand, no copy.
-        return dz.reshape(4 * units, steps * batch).T, dh.T, dc.T
+        return dz, dh, dc
 
     cache = {}
 
@@ -206,21 +194,21 @@ def lstm_sequence(
     def vjp(g):
         def d_inputs():
             kernel_by_gate = _sigmoid_gates_first(xp, kernel)
-            dz = grads(*g)["dz"]
-            return input_gradient(xp, dz, kernel_by_gate, steps, go_backwards)
+            return input_gradient(xp, grads(*g)["dz"], kernel_by_gate, go_backwards)
 
         def d_recurrent():
-            previous = hs[:, :steps].reshape(units, steps * batch)  # a copy: h_0 .. h_{T-1}
-            return _sigmoid_gates_first(xp, previous @ grads(*g)["dz"])
+            dz = grads(*g)["dz"]
+            prev = hs[:-1].reshape(-1, units)
+            return _sigmoid_gates_first(xp, prev.T @ dz.reshape(-1, 4 * units))
 
         return (
             d_inputs,
-            lambda: xp.ascontiguousarray(grads(*g)["dh0"]),
-            lambda: xp.ascontiguousarray(grads(*g)["dc0"]),
+            lambda: grads(*g)["dh0"],
+            lambda: grads(*g)["dc0"],
             lambda: weights(g)["dk"],
             d_recurrent,
             None if bias is None else (lambda: weights(g)["db"]),
             None,
         )
 
-    return (outputs, *states), vjp
+    return (outputs, h_last.copy(), c_last.copy()), vjp
