@@ -45,8 +45,7 @@ def test_lstm_sequence_gradients(rng, data, masked, go_backwards, return_sequenc
 
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_lstm_sequence_gradients_batch_of_one_without_bias(rng, return_sequences):
-    # A (1, units) state transposed is already "contiguous": the backward must still copy
-    # the incoming cotangents before updating them in place.
+    # Size-1 batch dims and the bias-less projection (no ones column) take their own paths.
     args = [
         rng.standard_normal((1, T, D)),
         rng.standard_normal((1, U)),
