@@ -104,21 +104,14 @@ def _executor(size: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def _run_marked(task: Callable[[], T]) -> T:
-    _state.active = True
-    try:
-        return task()
-    finally:
-        _state.active = False
-
-
 def run_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
     """Run independent `tasks` on `workers()` threads (BLAS single-threaded); their results.
 
-    The calling thread takes part; results come in the order of `tasks`, and the first
-    exception raised by a task is raised here after all have finished. With one worker,
-    one task, or inside another parallel region, the tasks run one after another on this
-    thread.
+    The calling thread takes part. Each thread takes the next task when done with one, so
+    a thread slowed by another process on its core holds the rest up by one task at most.
+    Results come in the order of `tasks`; an exception stops the thread that raised it and
+    is raised here once every thread has stopped. With one worker, one task, or inside
+    another parallel region, the tasks run one after another on this thread.
 
     Args:
         tasks: callables without arguments; they must not depend on each other.
@@ -130,23 +123,32 @@ def run_parallel(tasks: Sequence[Callable[[], T]]) -> list[T]:
     size = min(workers(), len(tasks))
     if size <= 1 or in_parallel_region():
         return [task() for task in tasks]
-    # Static round-robin assignment: the tasks are equal-sized slices of one job.
-    shares = [tasks[i::size] for i in range(size)]
+    results: list = [None] * len(tasks)
+    pending = iter(range(len(tasks)))
+    lock = threading.Lock()
 
-    def run_share(share: Sequence[Callable[[], T]]) -> list[T]:
-        return [_run_marked(task) for task in share]
+    def work() -> None:
+        _state.active = True
+        try:
+            while True:
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                results[index] = tasks[index]()
+        finally:
+            _state.active = False
 
     with single_threaded_blas():
-        futures = [_executor(size - 1).submit(run_share, share) for share in shares[1:]]
+        futures = [_executor(size - 1).submit(work) for _ in range(size - 1)]
         try:
-            first = run_share(shares[0])
+            work()
         finally:
-            done = [future.exception() for future in futures]  # waits for every share
-    for error in done:
+            errors = [future.exception() for future in futures]  # waits for every thread
+    for error in errors:
         if error is not None:
             raise error
-    per_share = [first] + [future.result() for future in futures]
-    return [per_share[i % size][i // size] for i in range(len(tasks))]
+    return results
 
 
 def split(length: int, parts: int) -> list[tuple[int, int]]:
